@@ -1,0 +1,108 @@
+"""Shared dependencies ("bouncers"): database session, services, current user, pagination."""
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Query
+from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.config import settings
+from app.core.exceptions import ForbiddenError
+from app.db.database import AsyncSessionLocal
+from app.models.user import User
+from app.repositories.user_repository import UserRepository
+from app.services.auth_service import AuthService
+from app.services.user_service import UserService
+
+__all__ = [
+    "AuthServiceDep",
+    "CurrentSuperuser",
+    "CurrentUser",
+    "Pagination",
+    "PaginationDep",
+    "SessionDep",
+    "TokenDep",
+    "UserServiceDep",
+    "get_auth_service",
+    "get_current_active_user",
+    "get_current_superuser",
+    "get_current_user",
+    "get_db",
+    "get_pagination",
+    "get_user_service",
+    "oauth2_scheme",
+]
+
+
+async def get_db() -> AsyncIterator[AsyncSession]:
+    """Yield a session whose transaction commits if the request succeeds and rolls back if not."""
+    async with AsyncSessionLocal() as session, session.begin():
+        yield session
+
+
+# scope="function": commit before the response is sent, so a failed commit is never a 2xx.
+# Dependencies below are `async def` so FastAPI runs them on the event loop, not in a thread.
+SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=f"{settings.API_V1_PREFIX}/auth/token")
+TokenDep = Annotated[str, Depends(oauth2_scheme)]
+
+
+async def get_auth_service(session: SessionDep) -> AuthService:
+    """Build the auth service for this request."""
+    return AuthService(UserRepository(session))
+
+
+async def get_user_service(session: SessionDep) -> UserService:
+    """Build the user service for this request."""
+    return UserService(UserRepository(session))
+
+
+AuthServiceDep = Annotated[AuthService, Depends(get_auth_service)]
+UserServiceDep = Annotated[UserService, Depends(get_user_service)]
+
+
+async def get_current_user(token: TokenDep, auth: AuthServiceDep) -> User:
+    """Return the owner of the bearer token (401 when it is missing, invalid or expired)."""
+    return await auth.user_from_token(token)
+
+
+async def get_current_active_user(user: Annotated[User, Depends(get_current_user)]) -> User:
+    """Return the current user if active; deactivated accounts get 403."""
+    if not user.is_active:
+        raise ForbiddenError("Inactive user")
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_active_user)]
+
+
+async def get_current_superuser(user: CurrentUser) -> User:
+    """Return the current user if a superuser (403 otherwise)."""
+    if not user.is_superuser:
+        raise ForbiddenError("Superuser privileges required")
+    return user
+
+
+CurrentSuperuser = Annotated[User, Depends(get_current_superuser)]
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Offset pagination."""
+
+    offset: int
+    limit: int
+
+
+async def get_pagination(
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> Pagination:
+    """Read `offset` and `limit` (at most 100) from the query string."""
+    return Pagination(offset=offset, limit=limit)
+
+
+PaginationDep = Annotated[Pagination, Depends(get_pagination)]

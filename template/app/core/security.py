@@ -1,0 +1,61 @@
+"""Password hashing and JWT access tokens."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import jwt
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
+
+from app.core.config import settings
+from app.schemas.auth import TokenPayload
+
+__all__ = [
+    "DUMMY_PASSWORD_HASH",
+    "create_access_token",
+    "decode_access_token",
+    "hash_password",
+    "verify_password",
+]
+
+# New hashes use Argon2; bcrypt hashes (imported users) still verify and are upgraded on login.
+_password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
+
+# Verified against when the email is unknown, so a failed login takes the same time either way.
+DUMMY_PASSWORD_HASH = _password_hash.hash("timing-safe-dummy-password")
+
+
+# Hashing is slow on purpose, so it runs in a worker thread instead of blocking the event loop.
+
+
+async def hash_password(password: str) -> str:
+    """Hash a password with the current algorithm."""
+    return await asyncio.to_thread(_password_hash.hash, password)
+
+
+async def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
+    """Check a password; also return a fresh hash when the stored one is outdated."""
+    return await asyncio.to_thread(_password_hash.verify_and_update, password, password_hash)
+
+
+def create_access_token(subject: str | int, expires_delta: timedelta | None = None) -> str:
+    """Sign a token for `subject` that expires after `expires_delta` (default from settings)."""
+    now = datetime.now(UTC)
+    lifetime = expires_delta or timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
+    claims = {"sub": str(subject), "iat": now, "exp": now + lifetime}
+    return jwt.encode(claims, settings.SECRET_KEY, algorithm=settings.ALGORITHM)
+
+
+def decode_access_token(token: str) -> TokenPayload | None:
+    """Return the claims of a valid token, or None when it is forged, expired or malformed."""
+    try:
+        claims = jwt.decode(
+            token,
+            settings.SECRET_KEY,
+            algorithms=[settings.ALGORITHM],  # a fixed list: the token cannot choose "none"
+            options={"require": ["exp", "iat", "sub"]},
+        )
+    except jwt.InvalidTokenError:
+        return None
+    return TokenPayload.model_validate(claims)

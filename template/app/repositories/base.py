@@ -1,0 +1,60 @@
+"""Generic data access: one repository per model, queries only, never a commit."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import func, inspect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.db.database import Base
+
+__all__ = ["ModelT", "RepositoryBase"]
+
+ModelT = TypeVar("ModelT", bound=Base)
+
+
+class RepositoryBase(Generic[ModelT]):
+    """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back."""
+
+    model: type[ModelT]
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, id_: int) -> ModelT | None:
+        """Return the row with this primary key, or None."""
+        return await self.session.get(self.model, id_)
+
+    async def list(self, *, offset: int = 0, limit: int = 100, **filters: Any) -> Sequence[ModelT]:
+        """Return one page of rows matching `filters` (column=value), in primary key order."""
+        statement = (
+            select(self.model)
+            .filter_by(**filters)
+            .order_by(*inspect(self.model).primary_key)
+            .offset(offset)
+            .limit(limit)
+        )
+        return (await self.session.scalars(statement)).all()
+
+    async def count(self, **filters: Any) -> int:
+        """Count the rows matching `filters`."""
+        statement = select(func.count()).select_from(self.model).filter_by(**filters)
+        return (await self.session.scalar(statement)) or 0
+
+    async def add(self, obj: ModelT) -> ModelT:
+        """Insert `obj`; the flush surfaces constraint errors inside the request."""
+        self.session.add(obj)
+        await self.session.flush()
+        return obj
+
+    async def update(self, obj: ModelT, values: Mapping[str, Any]) -> ModelT:
+        """Set attributes of `obj` and flush them."""
+        for name, value in values.items():
+            setattr(obj, name, value)
+        await self.session.flush()
+        return obj
+
+    async def delete(self, obj: ModelT) -> None:
+        """Delete `obj`."""
+        await self.session.delete(obj)
+        await self.session.flush()

@@ -1,0 +1,70 @@
+import pytest
+from pydantic import ValidationError
+
+from app.core.config import PLACEHOLDER_SECRET_KEY, Settings, normalize_database_url
+
+STRONG_KEY = "k" * 64
+
+
+def make_settings(**values: object) -> Settings:
+    # model_validate reads neither the environment nor .env: only the values given here.
+    return Settings.model_validate({"SECRET_KEY": STRONG_KEY, **values})
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("postgresql://u:p@db:5432/app", "postgresql+asyncpg://u:p@db:5432/app"),
+        ("postgres://u:p@db:5432/app", "postgresql+asyncpg://u:p@db:5432/app"),
+        ("postgresql+asyncpg://u:p@db/app", "postgresql+asyncpg://u:p@db/app"),
+        ("sqlite:///./app.db", "sqlite+aiosqlite:///./app.db"),
+        ("sqlite+aiosqlite:///./app.db", "sqlite+aiosqlite:///./app.db"),
+    ],
+)
+def test_database_url_is_pointed_at_an_async_driver(url: str, expected: str) -> None:
+    assert normalize_database_url(url) == expected
+    assert make_settings(DATABASE_URL=url).DATABASE_URL == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('["http://a.io", "http://b.io"]', ["http://a.io", "http://b.io"]),
+        ("http://a.io, http://b.io", ["http://a.io", "http://b.io"]),
+        ("", []),
+    ],
+)
+def test_cors_origins_accept_a_json_list_or_a_comma_separated_string(
+    raw: str, expected: list[str]
+) -> None:
+    assert make_settings(CORS_ORIGINS=raw).CORS_ORIGINS == expected
+
+
+def test_placeholder_secret_key_is_refused() -> None:
+    with pytest.raises(ValidationError, match="placeholder"):
+        make_settings(SECRET_KEY=PLACEHOLDER_SECRET_KEY)
+
+
+def test_short_secret_key_is_refused_outside_local() -> None:
+    with pytest.raises(ValidationError, match="at least 32 characters"):
+        make_settings(SECRET_KEY="short", ENVIRONMENT="production")
+
+
+def test_short_secret_key_is_allowed_locally() -> None:
+    assert make_settings(SECRET_KEY="short", ENVIRONMENT="local").SECRET_KEY == "short"
+
+
+def test_algorithm_is_fixed_to_hs256() -> None:
+    with pytest.raises(ValidationError):
+        make_settings(ALGORITHM="none")
+
+
+def test_settings_are_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db:5432/app")
+    monkeypatch.setenv("CORS_ORIGINS", "http://a.io,http://b.io")
+
+    settings = Settings(_env_file=None)
+
+    assert settings.DATABASE_URL == "postgresql+asyncpg://u:p@db:5432/app"
+    assert settings.CORS_ORIGINS == ["http://a.io", "http://b.io"]
