@@ -9,12 +9,12 @@ code. Keep imports here light: ``gospel --help`` must not import copier, Jinja o
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
 from gospel_scaffold import __version__
-from gospel_scaffold.commands import new
+from gospel_scaffold.commands import new, update
 from gospel_scaffold.errors import GospelError
 
 __all__ = ["app", "main"]
@@ -52,17 +52,40 @@ def _root(
 
 
 app.command("new")(new.command)
+app.command("update")(update.command)
 
 
 def main() -> None:
-    """Run the CLI, turning every :class:`GospelError` into one red line and an exit code."""
+    """Run the CLI; the one place where errors become a red line and an exit code.
+
+    * :class:`GospelError`: its message, its ``exit_code``.
+    * Usage errors (bad option, missing argument): Typer's usage message, exit 2.
+    * Ctrl-C and aborted prompts: "Aborted.", exit 130.
+    """
     try:
-        app(standalone_mode=False)
+        result = app(standalone_mode=False)
     except GospelError as error:
-        typer.secho(f"Error: {error}", fg=typer.colors.RED, err=True)
-        sys.exit(error.exit_code)
-    except typer.Abort:
-        typer.secho("Aborted.", fg=typer.colors.RED, err=True)
-        sys.exit(130)
+        _fail(str(error), error.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail("Aborted.", 130)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+    except typer.TyperException as error:
+        # Typer's vendored click errors (UsageError, BadParameter, ...) subclass TyperException.
+        show = getattr(error, "show", None)
+        if callable(show):
+            show()
+        else:
+            _fail(error.format_message(), error.exit_code)
+        sys.exit(error.exit_code)
+    # Without standalone mode Typer returns the exit code of an explicit ``typer.Exit`` and
+    # turns KeyboardInterrupt inside a command into 130.
+    if result == 130:
+        _fail("Aborted.", 130)
+    sys.exit(result if isinstance(result, int) else 0)
+
+
+def _fail(message: str, exit_code: int) -> NoReturn:
+    first_line = " ".join(message.split()) or "failed"
+    typer.secho(f"Error: {first_line}", fg=typer.colors.RED, err=True)
+    sys.exit(exit_code)

@@ -8,11 +8,21 @@ tracebacks to users.
 from __future__ import annotations
 
 __all__ = [
+    "AbortedError",
+    "DirtyTreeError",
+    "EditError",
     "GospelError",
     "InvalidInputError",
+    "MigrationError",
+    "NotUpdatableError",
     "ProjectError",
+    "RenderError",
     "TargetExistsError",
     "ToolMissingError",
+    "UnreadableProjectError",
+    "UpdateConflictError",
+    "UpdateFailedError",
+    "VerifyFailedError",
 ]
 
 
@@ -49,3 +59,55 @@ class ToolMissingError(GospelError):
 
 class ProjectError(GospelError):
     """The project gospel was pointed at is not one it can work on."""
+
+
+class RenderError(GospelError):
+    """The template could not be rendered with the given answers."""
+
+
+class AbortedError(GospelError):
+    """The user interrupted gospel (Ctrl-C) before it finished; nothing was left behind."""
+
+    exit_code = 130
+
+
+class UnreadableProjectError(ProjectError):
+    """``gospel check`` cannot read the project it was pointed at.
+
+    For example: no ``app/`` package, a file that does not parse, an invalid ``[tool.gospel]``
+    section, or (with ``--migrations``) no Python environment to run Alembic in.
+    """
+
+    exit_code = 2
+
+
+class DirtyTreeError(ProjectError):
+    """``gospel update`` refuses a project whose git tree has uncommitted changes."""
+
+
+class NotUpdatableError(ProjectError):
+    """The project records no template source and version that copier can update from."""
+
+
+class UpdateFailedError(GospelError):
+    """Copier could not update the project; the project was put back as it was."""
+
+
+class UpdateConflictError(GospelError):
+    """The update finished but left files with conflicts for the user to resolve."""
+
+    exit_code = 3
+
+
+class VerifyFailedError(GospelError):
+    """The project's own checks failed after an update (``gospel update --verify``)."""
+
+    exit_code = 4
+
+
+class EditError(ProjectError):
+    """A shared file could not be edited safely; the message shows the lines to add by hand."""
+
+
+class MigrationError(ProjectError):
+    """The project's migrations cannot take a new one (for example several heads)."""

@@ -1,0 +1,45 @@
+"""Median wall time of ``gospel --help`` and ``gospel new`` (defaults), over N runs.
+
+Usage: ``python benchmarks/bench_cli.py [-n RUNS]``. Prints numbers, asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+GOSPEL = [sys.executable, "-m", "gospel_scaffold"]
+
+
+def _time(argv: list[str], cwd: Path) -> float:
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=True)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-n", "--runs", type=int, default=5, help="runs per command (default 5)")
+    runs = parser.parse_args().runs
+
+    with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
+        work = Path(tmp)
+        cases: dict[str, Callable[[int], list[str]]] = {
+            "gospel --help": lambda i: [*GOSPEL, "--help"],
+            "gospel new NAME": lambda i: [*GOSPEL, "new", f"bench-git-{i}"],
+            "gospel new NAME --no-git": lambda i: [*GOSPEL, "new", f"bench-nogit-{i}", "--no-git"],
+        }
+        print(f"median wall time over {runs} runs ({sys.executable})")
+        for label, argv in cases.items():
+            times = [_time(argv(i), work) for i in range(runs)]
+            print(f"  {label:<28} {statistics.median(times) * 1000:8.0f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,443 @@
+"""``gospel update``: bring a generated project to a newer template version with copier.
+
+The steps, in order:
+
+1. find the project (the directory holding ``.copier-answers.yml``) and read where it came
+   from (``_src_path``) and at which version (``_commit``);
+2. refuse a dirty git tree before touching anything;
+3. snapshot the existing migration files;
+4. run ``copier update`` (serving ``gospel://template.git`` from the installed bundle when the
+   project was made from it); if copier fails, put the tree back exactly as it was;
+5. put back any existing migration file the update changed or deleted: an update never rewrites
+   history that databases have already applied;
+6. list the files left with conflicts (inline markers, or ``.rej`` files), which plain copier
+   does not do.
+
+``--dry-run`` runs the same steps in a throw-away clone of the project and reports what would
+change.
+"""
+
+from __future__ import annotations
+
+import configparser
+import re
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+from gospel_scaffold.errors import (
+    DirtyTreeError,
+    NotUpdatableError,
+    ProjectError,
+    UpdateFailedError,
+)
+from gospel_scaffold.update._git import git, git_ok, status_paths
+from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
+
+__all__ = [
+    "ANSWERS_FILE",
+    "ConflictMode",
+    "ProjectOrigin",
+    "UpdateResult",
+    "find_project",
+    "read_origin",
+    "update_project",
+]
+
+ANSWERS_FILE = ".copier-answers.yml"
+
+ConflictMode = Literal["inline", "rej"]
+
+_MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
+_ANSWER_LINE = re.compile(r"^(_src_path|_commit):\s*(.*?)\s*$")
+
+
+@dataclass(frozen=True)
+class ProjectOrigin:
+    """Where a project's template came from, read from its answers file.
+
+    Attributes:
+        root: The project directory (holding ``.copier-answers.yml``).
+        src_path: ``_src_path``: a git URL, a local clone, ``gospel://template.git``; ``None``
+            when missing.
+        commit: ``_commit``: the template version the project was last rendered at.
+    """
+
+    root: Path
+    src_path: str | None
+    commit: str | None
+
+    @property
+    def bundled(self) -> bool:
+        """Whether the project was made from the template shipped with gospel."""
+        return self.src_path == BUNDLED_SOURCE
+
+
+@dataclass(frozen=True)
+class UpdateResult:
+    """What an update did (or, with ``dry_run``, would do).
+
+    Attributes:
+        root: The project directory.
+        source: The template source used (``_src_path``).
+        from_version: ``_commit`` before the update.
+        to_version: ``_commit`` after the update.
+        changed: Files the update added, modified or deleted, relative to ``root``.
+        conflicts: Files left with conflict markers, or with a ``.rej`` file beside them.
+        kept_migrations: Existing migration files the template tried to change; they were
+            restored unchanged.
+        new_migrations: Migration files the update added.
+        dry_run: Nothing in the project was touched.
+    """
+
+    root: Path
+    source: str
+    from_version: str
+    to_version: str
+    changed: tuple[str, ...]
+    conflicts: tuple[str, ...]
+    kept_migrations: tuple[str, ...]
+    new_migrations: tuple[str, ...]
+    dry_run: bool
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether there was nothing to change."""
+        return not self.changed and self.from_version == self.to_version
+
+
+def find_project(start: Path) -> Path:
+    """Return the nearest directory at or above ``start`` holding ``.copier-answers.yml``.
+
+    Raises:
+        ProjectError: There is none.
+    """
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / ANSWERS_FILE).is_file():
+            return candidate
+    raise ProjectError(
+        f"{start} is not inside a generated project: no {ANSWERS_FILE} found here or above"
+    )
+
+
+def read_origin(root: Path) -> ProjectOrigin:
+    """Read ``_src_path`` and ``_commit`` from a project's answers file.
+
+    Args:
+        root: The project directory.
+
+    Returns:
+        The project's origin.
+    """
+    values: dict[str, str] = {}
+    for line in (root / ANSWERS_FILE).read_text(encoding="utf-8").splitlines():
+        match = _ANSWER_LINE.match(line)
+        if match:
+            values[match.group(1)] = match.group(2).strip("'\"")
+    return ProjectOrigin(
+        root=root, src_path=values.get("_src_path") or None, commit=values.get("_commit") or None
+    )
+
+
+def _check_updatable(origin: ProjectOrigin) -> None:
+    if origin.src_path is None or origin.commit is None:
+        raise NotUpdatableError(
+            f"{origin.root / ANSWERS_FILE} records no template version (_src_path and _commit): "
+            "the project was generated from a plain directory, which copier cannot update; see "
+            "'Adopting a project' in docs/updating.md"
+        )
+    if origin.bundled:
+        bundled = bundled_template()
+        if bundled is None:
+            raise NotUpdatableError(
+                f"the project was made from the template shipped with gospel "
+                f"({BUNDLED_SOURCE}), but this gospel installation ships no template history; "
+                "install gospel-scaffold from a wheel"
+            )
+        tags = _bundle_tags(bundled.bundle)
+        if _is_version(origin.commit) and tags and origin.commit not in tags:
+            raise NotUpdatableError(
+                f"the project is at template {origin.commit}, which this gospel installation "
+                f"does not know (it knows up to {max(tags, key=_version_key)}); upgrade "
+                "gospel-scaffold first"
+            )
+    elif "://" not in origin.src_path and not origin.src_path.startswith(("git@", "gh:", "gl:")):
+        local = Path(origin.src_path).expanduser()
+        if not local.exists():
+            raise NotUpdatableError(
+                f"the template source {origin.src_path} recorded in {ANSWERS_FILE} does not "
+                "exist on this machine; clone the template there, or edit _src_path to a URL "
+                "or clone of it"
+            )
+
+
+def _bundle_tags(bundle: Path) -> set[str]:
+    out = git(bundle.parent, "bundle", "list-heads", bundle.as_posix())
+    return {
+        line.split(" ", 1)[1].removeprefix("refs/tags/")
+        for line in out.splitlines()
+        if " refs/tags/" in line
+    }
+
+
+def _is_version(text: str) -> bool:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(text)
+    except InvalidVersion:
+        return False
+    return True
+
+
+def _version_key(tag: str) -> tuple[int, object]:
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return (1, Version(tag))
+    except InvalidVersion:
+        return (0, tag)
+
+
+def _check_clean(root: Path) -> None:
+    if not git_ok(root, "rev-parse", "--is-inside-work-tree"):
+        raise ProjectError(
+            f"{root} is not in a git repository; copier replays your changes from git history, "
+            "so commit the project to git first (git init && git add -A && git commit)"
+        )
+    dirty = [path for _, path in status_paths(root, subtree=False)]
+    if dirty:
+        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
+        raise DirtyTreeError(
+            f"the git tree has uncommitted changes ({shown}); commit or stash them first, so "
+            "the update can be reviewed and undone with git. Nothing was changed"
+        )
+
+
+def _migration_dir(root: Path) -> Path:
+    ini = root / "alembic.ini"
+    location = "migrations"
+    if ini.is_file():
+        parser = configparser.ConfigParser(interpolation=None)
+        try:
+            parser.read(ini, encoding="utf-8")
+            configured = parser.get("alembic", "script_location", fallback=location)
+        except configparser.Error:
+            configured = location
+        location = configured.replace("%(here)s/", "").replace("%(here)s", ".") or location
+    return root / location / "versions"
+
+
+def _tracked_migrations(root: Path) -> dict[str, str]:
+    versions = _migration_dir(root)
+    if not versions.is_dir():
+        return {}
+    relative = versions.relative_to(root).as_posix()
+    out = git(root, "ls-files", "-s", "-z", "--", relative)
+    blobs: dict[str, str] = {}
+    for entry in out.split("\0"):
+        if "\t" in entry:
+            meta, path = entry.split("\t", 1)
+            blobs[path] = meta.split()[1]
+    return blobs
+
+
+def _keep_migrations(root: Path, before: dict[str, str]) -> list[str]:
+    """Restore every migration file the update changed or deleted; return their paths."""
+    kept: list[str] = []
+    for path, blob in sorted(before.items()):
+        file = root / path
+        current = git(root, "hash-object", "--", path).strip() if file.is_file() else None
+        if current != blob:
+            git(root, "checkout", "HEAD", "--", path)
+            kept.append(path)
+        (root / f"{path}.rej").unlink(missing_ok=True)
+    return kept
+
+
+def _has_markers(file: Path) -> bool:
+    try:
+        with file.open("rb") as handle:
+            return any(line.rstrip() in _MARKERS for line in handle)
+    except OSError:
+        return False
+
+
+def _conflicts(root: Path) -> list[str]:
+    found: set[str] = set()
+    for entry in git(root, "ls-files", "-u", "-z").split("\0"):
+        if "\t" in entry:
+            found.add(entry.split("\t", 1)[1])
+    for code, path in status_paths(root, ignored=True):
+        if path.endswith(".rej"):
+            found.add(path.removesuffix(".rej"))
+        elif code != "!!" and (root / path).is_file() and _has_markers(root / path):
+            found.add(path)
+    return sorted(found)
+
+
+def _changed(root: Path) -> list[str]:
+    return sorted({path for code, path in status_paths(root) if not path.endswith(".rej")})
+
+
+def _rollback(root: Path) -> None:
+    git(root, "reset", "--quiet", "--hard", "HEAD")
+    git(root, "clean", "-fdq")
+
+
+@contextmanager
+def _source_ready(origin: ProjectOrigin) -> Iterator[None]:
+    bundled = bundled_template() if origin.bundled else None
+    if bundled is not None:
+        with bundle_redirect(bundled.bundle):
+            yield
+    else:
+        yield
+
+
+def _default_ref(origin: ProjectOrigin, to: str | None) -> str | None:
+    if to is not None or not origin.bundled:
+        return to
+    bundled = bundled_template()
+    # The installed gospel's own version of the template, as ``gospel new`` would render it.
+    return bundled.commit if bundled is not None else None
+
+
+def _run_copier(
+    root: Path, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
+) -> None:
+    import copier
+    from copier.errors import CopierError
+    from plumbum import ProcessExecutionError
+
+    try:
+        copier.run_update(
+            dst_path=root,
+            vcs_ref=vcs_ref,
+            overwrite=True,
+            defaults=True,
+            skip_answered=True,
+            conflict=conflict,
+            unsafe=trust,
+            quiet=quiet,
+        )
+    except CopierError as error:
+        message = str(error).strip().splitlines()
+        detail = message[0] if message else type(error).__name__
+        if type(error).__name__ == "UnsafeTemplateError":
+            detail += " (re-run with --trust if you trust this template source)"
+        raise UpdateFailedError(f"copier could not update the project: {detail}") from None
+    except ProcessExecutionError as error:
+        lines = [line for line in str(error.stderr).strip().splitlines() if line.strip()]
+        raise UpdateFailedError(
+            f"copier could not update the project: git failed: {lines[-1] if lines else error}"
+        ) from None
+    except ValueError as error:  # an unknown revision
+        raise UpdateFailedError(f"copier could not update the project: {error}") from None
+
+
+def _update_in_place(
+    origin: ProjectOrigin,
+    *,
+    to: str | None,
+    conflict: ConflictMode,
+    trust: bool,
+    quiet: bool,
+    dry_run: bool,
+) -> UpdateResult:
+    root = origin.root
+    migrations_before = _tracked_migrations(root)
+    try:
+        with _source_ready(origin):
+            _run_copier(
+                root,
+                vcs_ref=_default_ref(origin, to),
+                conflict=conflict,
+                trust=trust or origin.bundled,
+                quiet=quiet,
+            )
+        kept = _keep_migrations(root, migrations_before)
+        versions = _migration_dir(root).resolve()
+        new_migrations = sorted(
+            path
+            for code, path in status_paths(root)
+            if code == "??" and (root / path).resolve().is_relative_to(versions)
+        )
+        after = read_origin(root)
+        changed = _changed(root)
+        conflicts = _conflicts(root)
+    except BaseException:
+        # Anything that stops the update half-way (copier, git, Ctrl-C) leaves the project
+        # exactly as it was: the tree was clean before, so HEAD is the whole state.
+        _rollback(root)
+        raise
+    return UpdateResult(
+        root=root,
+        source=origin.src_path or "",
+        from_version=origin.commit or "",
+        to_version=after.commit or "",
+        changed=tuple(changed),
+        conflicts=tuple(conflicts),
+        kept_migrations=tuple(kept),
+        new_migrations=tuple(new_migrations),
+        dry_run=dry_run,
+    )
+
+
+def update_project(
+    path: Path,
+    *,
+    to: str | None = None,
+    dry_run: bool = False,
+    conflict: ConflictMode = "inline",
+    trust: bool = False,
+    quiet: bool = True,
+) -> UpdateResult:
+    """Update the generated project at or above ``path`` to a newer template version.
+
+    Args:
+        path: The project directory, or a directory inside it.
+        to: The template version (a tag, branch or commit) to update to. By default: the
+            version shipped with the installed gospel for projects made from it, else the
+            latest version tag of the recorded source.
+        dry_run: Update a throw-away clone instead and report what would change.
+        conflict: ``inline`` (git-style markers in the file) or ``rej`` (``.rej`` files).
+        trust: Allow the template's copier ``_migrations`` to run. The template shipped with
+            gospel is always trusted.
+        quiet: Silence copier's own progress output.
+
+    Returns:
+        What changed, including the files left with conflicts (the caller decides to fail).
+
+    Raises:
+        ProjectError: No project, not in git, or (``DirtyTreeError``) uncommitted changes.
+        NotUpdatableError: The project records no usable template source or version.
+        UpdateFailedError: Copier failed; the project is back as it was.
+    """
+    root = find_project(path)
+    origin = read_origin(root)
+    _check_updatable(origin)
+    _check_clean(root)
+    if not dry_run:
+        return _update_in_place(
+            origin, to=to, conflict=conflict, trust=trust, quiet=quiet, dry_run=False
+        )
+    with tempfile.TemporaryDirectory(prefix="gospel-update-dry-run-") as tmp:
+        top = Path(git(root, "rev-parse", "--show-toplevel").strip())
+        prefix = git(root, "rev-parse", "--show-prefix").strip()
+        clone = Path(tmp) / "project"
+        git(Path(tmp), "clone", "--quiet", "--no-hardlinks", top.as_posix(), clone.as_posix())
+        clone_root = clone / prefix if prefix else clone
+        result = _update_in_place(
+            read_origin(clone_root),
+            to=to,
+            conflict=conflict,
+            trust=trust,
+            quiet=quiet,
+            dry_run=True,
+        )
+    return replace(result, root=root, dry_run=True)

@@ -1,0 +1,89 @@
+"""``gospel update`` through the real CLI: exit codes and messages users see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from update import template_history
+from update.template_history import V1, V2, V2_LIMITS, Generate, commit_all, run_git
+
+# The fixtures of tests/update: a template repository tagged v1/v2 and projects made from it.
+git_env = template_history.git_env
+template_repo = template_history.template_repo
+generate = template_history.generate
+
+
+def _edit_first_line_of_main(root: Path) -> None:
+    main = root / "app" / "main.py"
+    lines = main.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[0] = '"""Our own first line."""\n'
+    main.write_text("".join(lines), encoding="utf-8")
+    commit_all(root, "Edit the line the template changes in v2")
+
+
+def test_project_from_gospel_new_template_updates_and_lists_changed_files(
+    template_repo: Path, git_env: None, run_gospel, tmp_path: Path
+) -> None:
+    created = run_gospel(
+        "new", "shop-api", "--template", str(template_repo), "--vcs-ref", V1, "--defaults"
+    )
+    assert created.returncode == 0, created.stderr
+    root = tmp_path / "shop-api"
+    answers = (root / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert f"_commit: {V1}" in answers
+    assert f"_src_path: {template_repo.resolve()}" in answers
+
+    result = run_gospel("update", "--trust", cwd=root / "app")
+
+    assert result.returncode == 0, result.stderr
+    assert f"from template {V1} to {V2}" in result.stdout
+    assert V2_LIMITS in result.stdout
+    assert (root / V2_LIMITS).is_file()
+    assert run_git(root, "log", "--format=%s").count("\n") == 1  # gospel never commits
+
+
+def test_conflict_exits_3_and_names_the_file(
+    template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+    _edit_first_line_of_main(root)
+
+    result = run_gospel("update", "--trust", "--project", str(root))
+
+    line = assert_one_line_error(result, "conflicts in 1 file(s): app/main.py", exit_code=3)
+    assert "resolve the markers" in line
+    assert "<<<<<<< before updating" in (root / "app" / "main.py").read_text(encoding="utf-8")
+
+
+def test_dry_run_with_conflict_changes_nothing(
+    template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+    _edit_first_line_of_main(root)
+
+    result = run_gospel("update", "--dry-run", "--trust", "--conflict", "rej", cwd=root)
+
+    assert_one_line_error(result, "would leave conflicts", "app/main.py", exit_code=3)
+    assert "Would update" in result.stdout
+    assert run_git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_dirty_tree_is_refused_with_a_clear_message(
+    template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+    (root / "scratch.txt").write_text("not committed", encoding="utf-8")
+
+    result = run_gospel("update", "--trust", cwd=root)
+
+    assert_one_line_error(
+        result, "uncommitted changes (scratch.txt)", "Nothing was changed", exit_code=1
+    )
+    assert run_git(root, "status", "--porcelain", "--untracked-files=all") == "?? scratch.txt\n"
+    assert f"_commit: {V1}" in (root / ".copier-answers.yml").read_text(encoding="utf-8")
+
+
+def test_outside_a_project_is_an_error(run_gospel, assert_one_line_error, tmp_path: Path) -> None:
+    result = run_gospel("update", cwd=tmp_path)
+
+    assert_one_line_error(result, "not inside a generated project", exit_code=1)

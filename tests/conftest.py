@@ -1,0 +1,537 @@
+"""Shared fixtures: the real CLI, rendered projects, their shared venv, and PostgreSQL.
+
+Reusable by every test module:
+
+* ``run_gospel`` — run the real CLI in a subprocess (``python -m gospel_scaffold ...``).
+* ``render_project`` — render the real template with answers into a directory (no git).
+* ``template_case`` / ``rendered_project`` — the curated answer matrix (:data:`TEMPLATE_CASES`),
+  each case rendered once per test session (shared by all xdist workers).
+* ``project_copy`` — a private, writable copy of a rendered case for tests that run things in it.
+* ``default_project`` — a private, writable copy of the default-answers rendering (no git):
+  the cheap starting point for tests that edit a generated project.
+* ``runnable_case`` / ``runnable_project`` — the representative subset (:data:`RUNNABLE_CASES`)
+  whose own test suite and migrations are run, and a writable copy of it.
+* ``generated_venv`` — one venv per session with every generated project's dependencies
+  (dev group included); ``generated_venv.run("pytest", ..., cwd=project)``.
+* ``postgres_admin_url`` — an admin URL of a PostgreSQL server: ``$GOSPEL_TEST_POSTGRES_URL``
+  or a throwaway cluster started for the session (skips without PostgreSQL binaries, fails
+  instead when ``$CI`` is set).
+* ``postgres_database`` — a fresh, empty database per test (dropped afterwards); gives its
+  plain ``postgresql://`` URL (SQLAlchemy's async engine wants ``postgresql+asyncpg://``).
+* ``shared_cache`` — build something once per session across xdist workers.
+* ``run_gospel`` companions: ``gospel_env`` (the subprocess environment, with its own git
+  identity) and ``assert_one_line_error(result, *fragments, exit_code=None)``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+POSTGRES_URL_ENV = "GOSPEL_TEST_POSTGRES_URL"
+
+
+# --------------------------------------------------------------------------------------------
+# The real CLI
+
+
+@pytest.fixture
+def gospel_env(tmp_path: Path) -> dict[str, str]:
+    """An environment for CLI subprocesses with a git identity of its own (no user config)."""
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Test User\n\temail = test@example.com\n")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_", "GOSPEL_"))}
+    env.update(GIT_CONFIG_GLOBAL=str(gitconfig), GIT_CONFIG_NOSYSTEM="1")
+    return env
+
+
+RunGospel = Callable[..., "subprocess.CompletedProcess[str]"]
+
+
+@pytest.fixture
+def run_gospel(tmp_path: Path, gospel_env: dict[str, str]) -> RunGospel:
+    """Run ``gospel ARGS`` in a subprocess (cwd ``tmp_path`` unless given), never on a tty."""
+
+    def run(
+        *args: str,
+        cwd: Path | None = None,
+        env: Mapping[str, str] | None = None,
+        extra_env: Mapping[str, str] | None = None,
+    ) -> subprocess.CompletedProcess[str]:
+        full_env = dict(gospel_env if env is None else env)
+        full_env.update(extra_env or {})
+        return subprocess.run(
+            [sys.executable, "-m", "gospel_scaffold", *args],
+            cwd=cwd or tmp_path,
+            env=full_env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    return run
+
+
+def _assert_one_line_error(
+    result: subprocess.CompletedProcess[str], *fragments: str, exit_code: int | None = None
+) -> str:
+    assert result.returncode != 0, result.stdout
+    if exit_code is not None:
+        assert result.returncode == exit_code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    return lines[0]
+
+
+AssertOneLineError = Callable[..., str]
+
+
+@pytest.fixture(scope="session")
+def assert_one_line_error() -> AssertOneLineError:
+    """``assert_one_line_error(result, *fragments, exit_code=None) -> line``.
+
+    Asserts a CLI run failed with one ``Error: ...`` line on stderr holding every fragment, and
+    no traceback.
+    """
+    return _assert_one_line_error
+
+
+# --------------------------------------------------------------------------------------------
+# Once per session across xdist workers
+
+
+class SharedCache:
+    """Build directories once per test session, shared by all xdist workers (file locks)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def get(self, key: str, build: Callable[[Path], None]) -> Path:
+        """Return ``root/key``, calling ``build(path)`` first if no worker has built it yet."""
+        target = self.root / key
+        done = self.root / f"{key}.done"
+        failed = self.root / f"{key}.failed"
+        with _file_lock(self.root / f"{key}.lock"):
+            if failed.exists():
+                pytest.fail(f"building {key} failed earlier: {failed.read_text()}")
+            if not done.exists():
+                if target.exists():
+                    shutil.rmtree(target)
+                try:
+                    build(target)
+                except BaseException as error:
+                    failed.write_text(f"{type(error).__name__}: {error}")
+                    raise
+                done.touch()
+        return target
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> SharedCache:
+    """A :class:`SharedCache` under the session's base temp dir (shared across xdist workers)."""
+    base = tmp_path_factory.getbasetemp()
+    root = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    return SharedCache(root / "gospel-shared")
+
+
+# --------------------------------------------------------------------------------------------
+# Rendering the real template
+
+RenderProject = Callable[[Mapping[str, Any], Path], Path]
+
+
+def _render(answers: Mapping[str, Any], dest: Path) -> Path:
+    from gospel_scaffold.project import render_project
+
+    render_project(answers, dest)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def render_project() -> RenderProject:
+    """``render_project(answers, dest) -> dest``: render the real template, no git, no prompts.
+
+    A fresh ``secret_key`` is generated per render, as ``gospel new`` does.
+    """
+    return _render
+
+
+@dataclass(frozen=True)
+class TemplateCase:
+    """One set of answers of the curated matrix."""
+
+    id: str
+    answers: Mapping[str, Any] = field(default_factory=dict)
+
+    def answer(self, name: str) -> Any:
+        """The answer to ``name``: given, or the template default for the questions we know."""
+        defaults = {"python_version": "3.12", "database": "sqlite", "include_manifest": True}
+        return self.answers.get(name, defaults.get(name))
+
+    @property
+    def project_name(self) -> str:
+        """The project (and directory) name."""
+        return str(self.answers.get("project_name", self.id))
+
+
+# Every choice of every question appears at least once.
+TEMPLATE_CASES: tuple[TemplateCase, ...] = (
+    TemplateCase("default", {"project_name": "default"}),
+    TemplateCase(
+        "postgres-py311-no-manifest",
+        {
+            "project_name": "pg-inventory",
+            "python_version": "3.11",
+            "database": "postgres",
+            "include_manifest": False,
+        },
+    ),
+    TemplateCase(
+        "sqlite-py313-no-manifest",
+        {
+            "project_name": "notes2",
+            "project_title": 'Notes & "Quotes" API',
+            "description": "Keeps a user's notes: {curly}, 'quotes' & <tags>.",
+            "python_version": "3.13",
+            "include_manifest": False,
+        },
+    ),
+    TemplateCase(
+        "postgres-py313-manifest",
+        {"project_name": "media-hub", "python_version": "3.13", "database": "postgres"},
+    ),
+)
+CASES_BY_ID = {case.id: case for case in TEMPLATE_CASES}
+# The representative subset whose own test suite and migrations are run.
+RUNNABLE_CASES = (CASES_BY_ID["default"], CASES_BY_ID["postgres-py311-no-manifest"])
+
+
+@pytest.fixture(scope="session")
+def rendered_projects(shared_cache: SharedCache) -> Callable[[TemplateCase], Path]:
+    """``rendered_projects(case) -> path``: each case rendered once per session. Read only!"""
+
+    def get(case: TemplateCase) -> Path:
+        def build(root: Path) -> None:
+            _render(case.answers, root / case.project_name)
+
+        return shared_cache.get(f"render-{case.id}", build) / case.project_name
+
+    return get
+
+
+@pytest.fixture(params=TEMPLATE_CASES, ids=lambda case: case.id)
+def template_case(request: pytest.FixtureRequest) -> TemplateCase:
+    """Each case of the curated answer matrix."""
+    case: TemplateCase = request.param
+    return case
+
+
+@pytest.fixture
+def rendered_project(
+    template_case: TemplateCase, rendered_projects: Callable[[TemplateCase], Path]
+) -> Path:
+    """The session's rendering of ``template_case`` (shared: do not write into it)."""
+    return rendered_projects(template_case)
+
+
+def copy_project(source: Path, dest: Path) -> Path:
+    """Copy a rendered project, without caches, to ``dest``."""
+    shutil.copytree(
+        source,
+        dest,
+        ignore=shutil.ignore_patterns(
+            "__pycache__", ".mypy_cache", ".ruff_cache", ".pytest_cache", "*.db", "*.sqlite3"
+        ),
+    )
+    return dest
+
+
+@pytest.fixture
+def project_copy(rendered_project: Path, tmp_path: Path) -> Path:
+    """A private, writable copy of the rendered ``template_case``."""
+    return copy_project(rendered_project, tmp_path / rendered_project.name)
+
+
+@pytest.fixture
+def default_project(rendered_projects: Callable[[TemplateCase], Path], tmp_path: Path) -> Path:
+    """A private, writable copy of the project rendered with the default answers (no git)."""
+    source = rendered_projects(CASES_BY_ID["default"])
+    return copy_project(source, tmp_path / source.name)
+
+
+@pytest.fixture(params=RUNNABLE_CASES, ids=lambda case: case.id)
+def runnable_case(request: pytest.FixtureRequest) -> TemplateCase:
+    """The representative cases whose own test suite and migrations are run."""
+    case: TemplateCase = request.param
+    return case
+
+
+@pytest.fixture
+def runnable_project(
+    runnable_case: TemplateCase, rendered_projects: Callable[[TemplateCase], Path], tmp_path: Path
+) -> Path:
+    """A private, writable copy of the rendered ``runnable_case``."""
+    source = rendered_projects(runnable_case)
+    return copy_project(source, tmp_path / source.name)
+
+
+# --------------------------------------------------------------------------------------------
+# The shared venv of the generated projects
+
+
+@dataclass(frozen=True)
+class GeneratedVenv:
+    """A venv holding the dependencies (dev group included) of the generated projects."""
+
+    path: Path
+
+    @property
+    def python(self) -> Path:
+        """The venv's interpreter."""
+        return self.path / "bin" / "python"
+
+    def bin(self, tool: str) -> Path:
+        """The path of a console script installed in the venv."""
+        return self.path / "bin" / tool
+
+    def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        """An environment that runs this venv's tools and nothing of the generator's."""
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}
+            and not k.startswith(("PYTEST_", "GOSPEL_", "COV_"))
+        }
+        env["PATH"] = f"{self.path / 'bin'}{os.pathsep}{env.get('PATH', '')}"
+        env["VIRTUAL_ENV"] = str(self.path)
+        env.update(extra or {})
+        return env
+
+    def run(
+        self,
+        tool: str,
+        *args: str,
+        cwd: Path,
+        env: Mapping[str, str] | None = None,
+        timeout: float = 900,
+    ) -> subprocess.CompletedProcess[str]:
+        """Run ``tool ARGS`` from the venv in ``cwd``; never raises on failure."""
+        return subprocess.run(
+            [str(self.bin(tool)), *args],
+            cwd=cwd,
+            env=self.env(env),
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
+
+def _uv() -> str:
+    from uv import find_uv_bin
+
+    return str(find_uv_bin())
+
+
+def find_python(version: str) -> str | None:
+    """Return a working ``pythonX.Y`` interpreter (PATH, then pyenv), or ``None``."""
+    candidates: list[str] = []
+    if found := shutil.which(f"python{version}"):
+        candidates.append(found)
+    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates += [
+        str(p) for p in sorted(pyenv_root.glob(f"versions/{version}*/bin/python{version}"))
+    ]
+    for candidate in candidates:
+        probe = subprocess.run(
+            [candidate, "-c", "import sys; print(sys.version_info[:2])"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if probe.returncode == 0:
+            return candidate
+    return None
+
+
+def _build_venv(venv: Path, projects: list[Path]) -> None:
+    uv = _uv()
+    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
+    env.pop("VIRTUAL_ENV", None)
+    python = find_python("3.12") or sys.executable
+    steps = [
+        [uv, "venv", "--quiet", "--python", python, str(venv)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(venv / "bin" / "python"),
+            *[arg for p in projects for arg in ("-r", str(p / "pyproject.toml"))],
+            *[arg for p in projects for arg in ("--group", f"{p / 'pyproject.toml'}:dev")],
+        ],
+    ]
+    for step in steps:
+        done = subprocess.run(step, env=env, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"{' '.join(step[:3])} failed:\n{done.stderr[-4000:]}")
+
+
+@pytest.fixture(scope="session")
+def generated_venv(
+    shared_cache: SharedCache, rendered_projects: Callable[[TemplateCase], Path]
+) -> GeneratedVenv:
+    """One venv with the dependencies of every matrix case (built once per session)."""
+    projects = [rendered_projects(case) for case in TEMPLATE_CASES]
+    return GeneratedVenv(shared_cache.get("generated-venv", lambda v: _build_venv(v, projects)))
+
+
+# --------------------------------------------------------------------------------------------
+# PostgreSQL
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _as_postgres_user(command: list[str]) -> list[str]:
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+@contextlib.contextmanager
+def _throwaway_cluster() -> Iterator[str]:
+    missing = [tool for tool in ("initdb", "pg_ctl") if shutil.which(tool) is None]
+    if missing:
+        raise LookupError(f"{', '.join(missing)} not on PATH")
+    # Not under pytest's basetemp: the postgres user must be able to reach the directory.
+    data_dir = Path(tempfile.mkdtemp(prefix="gospel-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data_dir, user="postgres", group="postgres")
+    port = _free_port()
+    log = data_dir / "server.log"
+    try:
+        subprocess.run(
+            _as_postgres_user(
+                ["initdb", "-D", str(data_dir / "data"), "-U", "postgres", "--auth=trust"]
+            ),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        subprocess.run(
+            _as_postgres_user(
+                [
+                    "pg_ctl",
+                    "-D",
+                    str(data_dir / "data"),
+                    "-l",
+                    str(log),
+                    "-o",
+                    f"-p {port} -c listen_addresses=127.0.0.1 -k {data_dir} -c fsync=off",
+                    "-w",
+                    "start",
+                ]
+            ),
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run(
+            _as_postgres_user(["pg_ctl", "-D", str(data_dir / "data"), "-m", "immediate", "stop"]),
+            capture_output=True,
+            check=False,
+        )
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_admin_url() -> Iterator[str]:
+    """An admin URL (``postgresql://...``) of a PostgreSQL server for this session."""
+    given = os.environ.get(POSTGRES_URL_ENV)
+    if given:
+        yield given
+        return
+    try:
+        with _throwaway_cluster() as url:
+            yield url
+    except (LookupError, subprocess.CalledProcessError, OSError) as error:
+        detail = getattr(error, "stderr", None) or error
+        reason = f"no PostgreSQL: set {POSTGRES_URL_ENV} or install initdb/pg_ctl ({detail})"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+
+
+def _psql(admin_url: str, sql: str) -> None:
+    subprocess.run(
+        ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def _database_url(admin_url: str, name: str) -> str:
+    base, _, _ = admin_url.rpartition("/")
+    return f"{base}/{name}"
+
+
+@pytest.fixture
+def postgres_database(postgres_admin_url: str) -> Iterator[str]:
+    """A fresh empty database for one test; yields its ``postgresql://`` URL, then drops it."""
+    if shutil.which("psql") is None:
+        if os.environ.get("CI"):
+            pytest.fail("psql is not on PATH")
+        pytest.skip("psql is not on PATH")
+    name = f"gospel_test_{uuid.uuid4().hex[:12]}"
+    _psql(postgres_admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield _database_url(postgres_admin_url, name)
+    finally:
+        for _ in range(3):
+            try:
+                _psql(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(1)

@@ -1,0 +1,156 @@
+"""The rendered template, for every case of the curated answer matrix (see conftest)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+import yaml  # type: ignore[import-untyped]
+
+if TYPE_CHECKING:
+    from conftest import GeneratedVenv, RenderProject, TemplateCase
+
+JINJA_MARKER = re.compile(r"(?<!\$)\{\{|\{%|\{#")  # ${{ ... }} is GitHub Actions, not Jinja
+SECRET_LINE = re.compile(r"^SECRET_KEY=(.*)$", re.MULTILINE)
+
+
+def _text_files(root: Path) -> list[Path]:
+    files = []
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and ".git" not in path.parts:
+            try:
+                path.read_text(encoding="utf-8")
+            except UnicodeDecodeError:
+                continue
+            files.append(path)
+    return files
+
+
+def _secret_key(project: Path) -> str:
+    found = SECRET_LINE.search((project / ".env").read_text(encoding="utf-8"))
+    assert found, ".env has no SECRET_KEY line"
+    return found.group(1).strip().strip("'\"")
+
+
+def _require_success(done: subprocess.CompletedProcess[str]) -> None:
+    if done.returncode != 0:
+        pytest.fail(f"{' '.join(map(str, done.args))}\n{done.stdout}{done.stderr}", pytrace=False)
+
+
+def _answers(project: Path) -> dict[str, object]:
+    loaded = yaml.safe_load((project / ".copier-answers.yml").read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_rendered_project_has_no_leftover_jinja_markers(rendered_project: Path) -> None:
+    leftovers = [
+        f"{path.relative_to(rendered_project)}:{number}: {line.strip()}"
+        for path in _text_files(rendered_project)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if JINJA_MARKER.search(line)
+    ]
+    assert leftovers == []
+
+
+def test_rendered_project_keeps_no_jinja_file_names(rendered_project: Path) -> None:
+    leftovers = [
+        str(path.relative_to(rendered_project))
+        for path in rendered_project.rglob("*")
+        if path.name.endswith(".jinja") or "{" in path.name or "}" in path.name
+    ]
+    assert leftovers == []
+
+
+def test_answers_file_records_the_answers_but_not_the_secret(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    answers = _answers(rendered_project)
+    for name, value in template_case.answers.items():
+        assert answers[name] == value
+    assert "secret_key" not in answers
+    text = (rendered_project / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert _secret_key(rendered_project) not in text
+
+
+def test_secret_key_is_long_random_and_only_in_dot_env(rendered_project: Path) -> None:
+    secret = _secret_key(rendered_project)
+    assert len(secret) >= 64
+    holders = [
+        str(path.relative_to(rendered_project))
+        for path in _text_files(rendered_project)
+        if secret in path.read_text(encoding="utf-8")
+    ]
+    assert holders == [".env"]
+
+
+def test_each_render_gets_its_own_secret_key(render_project: RenderProject, tmp_path: Path) -> None:
+    first = render_project({"project_name": "twice"}, tmp_path / "first")
+    second = render_project({"project_name": "twice"}, tmp_path / "second")
+    assert _secret_key(first) != _secret_key(second)
+
+
+def test_python_version_follows_the_answer(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    version = template_case.answer("python_version")
+    assert (rendered_project / ".python-version").read_text().strip() == version
+    pyproject = (rendered_project / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'requires-python = ">={version}"' in pyproject
+
+
+def test_database_url_follows_the_answer(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    env = (rendered_project / ".env").read_text(encoding="utf-8")
+    url = re.search(r"^DATABASE_URL=(.*)$", env, re.MULTILINE)
+    assert url, ".env has no DATABASE_URL"
+    scheme = "postgresql" if template_case.answer("database") == "postgres" else "sqlite"
+    assert url.group(1).strip().strip("'\"").startswith(scheme)
+
+
+def test_manifest_module_exists_only_when_included(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    included = bool(template_case.answer("include_manifest"))
+    assert (rendered_project / "app" / "core" / "manifest.py").exists() is included
+
+
+@pytest.mark.slow
+def test_rendered_project_passes_ruff_check(
+    rendered_project: Path, generated_venv: GeneratedVenv
+) -> None:
+    done = generated_venv.run("ruff", "check", "--no-cache", ".", cwd=rendered_project)
+    _require_success(done)
+
+
+@pytest.mark.slow
+def test_rendered_project_is_ruff_formatted(
+    rendered_project: Path, generated_venv: GeneratedVenv
+) -> None:
+    done = generated_venv.run(
+        "ruff", "format", "--check", "--no-cache", "--diff", ".", cwd=rendered_project
+    )
+    _require_success(done)
+
+
+@pytest.mark.slow
+def test_rendered_project_passes_mypy_strict(
+    rendered_project: Path,
+    template_case: TemplateCase,
+    generated_venv: GeneratedVenv,
+    tmp_path: Path,
+) -> None:
+    done = generated_venv.run(
+        "mypy",
+        "--strict",
+        "--python-version",
+        str(template_case.answer("python_version")),
+        "--cache-dir",
+        str(tmp_path / "mypy-cache"),
+        cwd=rendered_project,
+    )
+    _require_success(done)

@@ -1,0 +1,104 @@
+"""The generated project's own test suite and migrations, on SQLite and on PostgreSQL.
+
+Run for the representative cases (``runnable_case``: the defaults, and PostgreSQL on Python 3.11
+without the manifest), each on a private copy of the session's rendering.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from conftest import GeneratedVenv
+
+pytestmark = pytest.mark.slow
+
+
+def asyncpg_url(url: str) -> str:
+    """SQLAlchemy's async form of a ``postgresql://`` URL."""
+    return url.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def _require_success(done: subprocess.CompletedProcess[str], what: str) -> None:
+    if done.returncode != 0:
+        output = f"{done.stdout[-8000:]}\n{done.stderr[-8000:]}"
+        pytest.fail(f"{what} exited {done.returncode}:\n{output}", pytrace=False)
+
+
+def _sqlite_tables(database: Path) -> set[str]:
+    with sqlite3.connect(database) as connection:
+        rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return {row[0] for row in rows}
+
+
+def _postgres_tables(url: str) -> set[str]:
+    done = subprocess.run(
+        ["psql", url, "-At", "-c", "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def _migrate(venv: GeneratedVenv, project: Path, database_url: str, step: str) -> None:
+    args = {"upgrade": ["upgrade", "head"], "check": ["check"], "downgrade": ["downgrade", "base"]}
+    done = venv.run("alembic", *args[step], cwd=project, env={"DATABASE_URL": database_url})
+    _require_success(done, f"alembic {' '.join(args[step])}")
+
+
+def test_generated_test_suite_passes_on_sqlite(
+    runnable_project: Path, generated_venv: GeneratedVenv
+) -> None:
+    done = generated_venv.run(
+        "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=runnable_project
+    )
+    _require_success(done, "the generated project's pytest")
+
+
+@pytest.mark.postgres
+def test_generated_test_suite_passes_on_postgresql(
+    runnable_project: Path, generated_venv: GeneratedVenv, postgres_database: str
+) -> None:
+    done = generated_venv.run(
+        "python",
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        cwd=runnable_project,
+        env={"TEST_DATABASE_URL": asyncpg_url(postgres_database)},
+    )
+    _require_success(done, "the generated project's pytest")
+
+
+def test_migrations_upgrade_check_and_downgrade_on_sqlite(
+    runnable_project: Path, generated_venv: GeneratedVenv, tmp_path: Path
+) -> None:
+    database = tmp_path / "migrations.db"
+    url = f"sqlite+aiosqlite:///{database}"
+
+    _migrate(generated_venv, runnable_project, url, "upgrade")
+    assert "users" in _sqlite_tables(database)
+    _migrate(generated_venv, runnable_project, url, "check")
+    _migrate(generated_venv, runnable_project, url, "downgrade")
+    assert _sqlite_tables(database) <= {"alembic_version"}
+
+
+@pytest.mark.postgres
+def test_migrations_upgrade_check_and_downgrade_on_postgresql(
+    runnable_project: Path, generated_venv: GeneratedVenv, postgres_database: str
+) -> None:
+    url = asyncpg_url(postgres_database)
+
+    _migrate(generated_venv, runnable_project, url, "upgrade")
+    assert "users" in _postgres_tables(postgres_database)
+    _migrate(generated_venv, runnable_project, url, "check")
+    _migrate(generated_venv, runnable_project, url, "downgrade")
+    assert _postgres_tables(postgres_database) <= {"alembic_version"}

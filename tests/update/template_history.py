@@ -1,0 +1,238 @@
+"""Template repositories with real version history, and projects generated from them.
+
+``template_repo`` copies the real ``copier.yml`` + ``template/`` into a temporary git repository
+and tags two versions:
+
+``v1.0.0``
+    the template as it is in this checkout;
+``v2.0.0``
+    changes the first line of ``app/main.py`` (a file the user edits further down), changes a
+    setting (``ACCESS_TOKEN_EXPIRE_MINUTES`` 30 -> 60), adds ``app/core/limits.py``, edits the
+    template's own first migration (which must never reach a project) and ships a copier
+    ``_migrations`` step that moves the project's ``uploads/`` data to ``media/``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+V1 = "v1.0.0"
+V2 = "v2.0.0"
+V2_MAIN_FIRST_LINE = (
+    '"""The FastAPI application (template v2): lifespan, middleware and routers."""'
+)
+V2_LIMITS = "app/core/limits.py"
+V2_MIGRATION_COMMENT = "# template v2 edited this migration"
+GIT_IDENTITY = ("-c", "user.name=Test User", "-c", "user.email=test@example.com")
+
+
+def run_git(cwd: Path, *args: str) -> str:
+    """Run git with a fixed identity; fail the test with git's output if it fails."""
+    done = subprocess.run(
+        ["git", *GIT_IDENTITY, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout
+
+
+def commit_all(repo: Path, message: str, tag: str | None = None) -> None:
+    run_git(repo, "add", "-A")
+    run_git(repo, "commit", "--quiet", "--no-verify", "-m", message)
+    if tag:
+        run_git(repo, "tag", tag)
+
+
+def _replace(path: Path, pattern: str, replacement: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    new, done = re.subn(pattern, replacement, text, count=count, flags=re.MULTILINE)
+    assert done, f"{pattern!r} not found in {path}"
+    path.write_text(new, encoding="utf-8")
+
+
+def first_migration(root: Path) -> Path:
+    found = sorted((root / "migrations" / "versions").glob("*.py"))
+    assert found, f"no migration under {root}"
+    return found[0]
+
+
+def apply_v2(repo: Path) -> None:
+    """Turn the template at ``repo`` into its v2 (see the module docstring)."""
+    template = repo / "template"
+    _replace(template / "app" / "main.py", r"\A.*$", V2_MAIN_FIRST_LINE)
+    config = template / "app" / "core" / "config.py.jinja"
+    _replace(config, r"(ACCESS_TOKEN_EXPIRE_MINUTES: int = Field\(default=)30", r"\g<1>60")
+    (template / V2_LIMITS).write_text(
+        '"""Request limits (added in template v2)."""\n\n'
+        '__all__ = ["MAX_PAGE_SIZE"]\n\nMAX_PAGE_SIZE = 100\n',
+        encoding="utf-8",
+    )
+    migration = first_migration(template)
+    migration.write_text(
+        migration.read_text(encoding="utf-8") + f"\n{V2_MIGRATION_COMMENT}\n", encoding="utf-8"
+    )
+    mover = (
+        "import pathlib, shutil; old = pathlib.Path('uploads'); "
+        "old.is_dir() and shutil.move(str(old), 'media')"
+    )
+    with (repo / "copier.yml").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "\n# v2 keeps user uploads under media/: move them on update.\n"
+            "_migrations:\n"
+            f"  - version: {V2}\n"
+            "    when: \"{{ _stage == 'after' }}\"\n"
+            f'    command: ["{{{{ _copier_python }}}}", "-c", "{mover}"]\n'
+        )
+
+
+def make_template_repo(dest: Path) -> Path:
+    """Copy the real template into ``dest`` as a git repository tagged v1.0.0 and v2.0.0."""
+    dest.mkdir(parents=True)
+    shutil.copy2(REPO_ROOT / "copier.yml", dest / "copier.yml")
+    shutil.copytree(
+        REPO_ROOT / "template",
+        dest / "template",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache"),
+    )
+    run_git(dest, "init", "--quiet", "--initial-branch=main")
+    commit_all(dest, "template v1", V1)
+    apply_v2(dest)
+    commit_all(dest, "template v2", V2)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A git clone of the template with tags v1.0.0 and v2.0.0 (read-only: do not commit)."""
+    return make_template_repo(tmp_path_factory.mktemp("template-repo") / "gospel")
+
+
+@pytest.fixture
+def git_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Give git (and copier's git) an identity and no user or system configuration."""
+    gitconfig = tmp_path / "gitconfig"
+    gitconfig.write_text("[user]\n\tname = Test User\n\temail = test@example.com\n")
+    for key in [k for k in os.environ if k.startswith(("GIT_", "GOSPEL_"))]:
+        monkeypatch.delenv(key)
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(gitconfig))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A project generated and committed by :func:`generate`."""
+
+    root: Path
+    name: str
+
+
+Generate = Callable[..., Generated]
+
+
+def generate_project(
+    template: str | None, dest: Path, *, vcs_ref: str | None = V1, name: str = "shop-api"
+) -> Generated:
+    """Render like ``gospel new --template TEMPLATE --vcs-ref REF`` and commit it to git."""
+    import copier
+
+    from gospel_scaffold.update.source import template_for_copy
+
+    root = dest / name
+    with template_for_copy(template, vcs_ref) as source:
+        copier.run_copy(
+            source.src_path,
+            root,
+            data={"project_name": name, "secret_key": "s" * 64},
+            vcs_ref=source.vcs_ref,
+            defaults=True,
+            quiet=True,
+        )
+    run_git(root, "init", "--quiet", "--initial-branch=main")
+    commit_all(root, "Generate the project with gospel")
+    return Generated(root=root, name=name)
+
+
+@pytest.fixture
+def generate(git_env: None, tmp_path: Path) -> Generate:
+    """``generate(template, vcs_ref=V1, name=...)``: a committed project in ``tmp_path``."""
+
+    def make(
+        template: str | None, *, vcs_ref: str | None = V1, name: str = "shop-api"
+    ) -> Generated:
+        return generate_project(template, tmp_path, vcs_ref=vcs_ref, name=name)
+
+    return make
+
+
+def add_domain(root: Path) -> list[str]:
+    """Add a ``payments`` domain with gospel's add-domain and commit it.
+
+    Uses the real ``gospel add-domain`` implementation (:mod:`gospel_scaffold.domain.add`); only
+    when that package is absent does it write a minimal domain of the same shape by hand.
+
+    Returns:
+        The files the domain added or edited, relative to ``root``.
+    """
+    try:
+        from gospel_scaffold.domain.add import AddRequest, plan_add
+        from gospel_scaffold.domain.apply import apply_plan
+    except ImportError:
+        written = _add_domain_by_hand(root)
+    else:
+        plan = plan_add(AddRequest(name="payments", specs=["amount:int"], project=root))
+        written = list(apply_plan(plan).written)
+    commit_all(root, "Add the payments domain")
+    return written
+
+
+def _add_domain_by_hand(root: Path) -> list[str]:
+    model = root / "app" / "models" / "payments.py"
+    model.write_text(
+        '"""Payments."""\n\nfrom sqlalchemy.orm import Mapped, mapped_column\n\n'
+        "from app.db.database import Base, TimestampMixin\n\n\n"
+        "class Payment(TimestampMixin, Base):\n"
+        '    """A payment."""\n\n'
+        '    __tablename__ = "payments"\n\n'
+        "    id: Mapped[int] = mapped_column(primary_key=True)\n",
+        encoding="utf-8",
+    )
+    database = root / "app" / "db" / "database.py"
+    database.write_text(
+        database.read_text(encoding="utf-8")
+        + "from app.models.payments import Payment  # noqa: E402, F401\n",
+        encoding="utf-8",
+    )
+    routes = root / "app" / "api" / "routes" / "payments.py"
+    routes.write_text(
+        '"""Payment routes."""\n\nfrom fastapi import APIRouter\n\n'
+        '__all__ = ["router"]\n\nrouter = APIRouter()\n\n\n'
+        '@router.get("/")\nasync def list_payments() -> list[int]:\n'
+        '    """List payments."""\n    return []\n',
+        encoding="utf-8",
+    )
+    registry = root / "app" / "api" / "routes" / "__init__.py"
+    text = registry.read_text(encoding="utf-8")
+    text = re.sub(
+        r"^from app\.api\.routes import (.*)$",
+        lambda m: f"from app.api.routes import {m.group(1)}, payments",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    text += 'api_router.include_router(payments.router, prefix="/payments", tags=["Payments"])\n'
+    registry.write_text(text, encoding="utf-8")
+    return [
+        "app/models/payments.py",
+        "app/api/routes/payments.py",
+        "app/db/database.py",
+        "app/api/routes/__init__.py",
+    ]
