@@ -1,0 +1,41 @@
+"""``gospel remove-domain``: undo ``gospel add-domain`` exactly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
+from gospel_scaffold.commands.add_domain import render_plan
+
+__all__ = ["command"]
+
+
+def command(
+    name: Annotated[
+        str,
+        typer.Argument(help="The domain to remove (singular or plural).", metavar="NAME"),
+    ],
+    project: ProjectOption = Path(),
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Also delete generated files you have modified."),
+    ] = False,
+    dry_run: DryRunOption = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove a domain added by add-domain: files, registrations and its migration.
+
+    Files you modified are kept unless --force. The migration is deleted if it was never applied;
+    otherwise (or when gospel cannot tell) a drop migration is written. Refused while another
+    domain references this one.
+    """
+    from gospel_scaffold.domain.apply import apply_plan
+    from gospel_scaffold.domain.remove import RemoveRequest, plan_remove
+
+    plan = plan_remove(RemoveRequest(name=name, project=project, force=force))
+    if not dry_run and plan.changed:
+        apply_plan(plan)
+    render_plan(plan, dry_run=dry_run, as_json=as_json)

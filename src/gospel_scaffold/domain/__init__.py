@@ -1,0 +1,25 @@
+"""Add and remove whole domains (model, schemas, repository, service, routes, migration, tests).
+
+The modules split the work the way the command runs it:
+
+- :mod:`~gospel_scaffold.domain.naming`: domain names (singular, plural, class, table, URL).
+- :mod:`~gospel_scaffold.domain.fields`: the field spec (``name:type[:args][:modifier...]``).
+- :mod:`~gospel_scaffold.domain.project`: what the target project already holds.
+- :mod:`~gospel_scaffold.domain.render`: per-field snippets and the Jinja environment.
+- :mod:`~gospel_scaffold.domain.spec`: resolving ``ref`` fields to the domains they point at.
+- :mod:`~gospel_scaffold.domain.generate`: every generated file of a domain.
+- :mod:`~gospel_scaffold.domain.formatting`: the project's own ``ruff format``.
+- :mod:`~gospel_scaffold.domain.database`: was a migration applied? (read-only).
+- :mod:`~gospel_scaffold.domain.registry`: libcst edits of shared files.
+- :mod:`~gospel_scaffold.domain.migration`: Alembic migrations written from the spec.
+- :mod:`~gospel_scaffold.domain.plan`: the planned writes, edits and deletions, diffs and JSON.
+- :mod:`~gospel_scaffold.domain.apply`: all-or-nothing application of a plan.
+- :mod:`~gospel_scaffold.domain.record`: what was generated, for an exact undo.
+- :mod:`~gospel_scaffold.domain.add` / :mod:`~gospel_scaffold.domain.remove`: the two operations.
+
+Nothing here imports Jinja2, libcst or inflect at module import time.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

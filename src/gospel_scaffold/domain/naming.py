@@ -1,0 +1,134 @@
+"""Every name derived from a domain name: class, table, modules, URL prefix, tags."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
+from gospel_scaffold.errors import InvalidInputError
+
+__all__ = ["DomainNames", "domain_names", "pascal_case"]
+
+
+@dataclass(frozen=True)
+class DomainNames:
+    """The names of one domain, all derived from its singular and plural forms.
+
+    Attributes:
+        singular: Snake-case singular (``payment``, ``invoice_item``): variables, relationships.
+        plural: Snake-case plural (``payments``): table, modules, back-populated collections.
+        class_name: Model class (``Payment``); schemas and services are prefixed with it.
+        table: Table name, the plural.
+        module: Module name used under ``app/models``, ``app/schemas``, ``app/api/routes``.
+        url_prefix: The router prefix (``/payments``, ``/invoice-items``).
+        tag: The OpenAPI tag (``Payments``, ``Invoice Items``).
+        title: Human singular (``payment``, ``invoice item``) for messages.
+    """
+
+    singular: str
+    plural: str
+    class_name: str
+    table: str
+    module: str
+    url_prefix: str
+    tag: str
+    title: str
+
+    @property
+    def repository_module(self) -> str:
+        """Module name of the repository (``payments_repository``)."""
+        return f"{self.module}_repository"
+
+    @property
+    def service_module(self) -> str:
+        """Module name of the service (``payments_service``)."""
+        return f"{self.module}_service"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the names as a JSON-ready mapping."""
+        return asdict(self)
+
+
+def pascal_case(snake: str) -> str:
+    """Return ``invoice_item`` as ``InvoiceItem``."""
+    return "".join(part.capitalize() for part in snake.split("_"))
+
+
+def _singular_of(word: str) -> str:
+    import inflect  # lazy: keeps `gospel --help` fast
+
+    engine = inflect.engine()
+    head, _, last = word.rpartition("_")
+    singular = engine.singular_noun(last)
+    if singular is False or not isinstance(singular, str):
+        return word
+    return f"{head}_{singular}" if head else singular
+
+
+def _plural_of(word: str) -> str:
+    import inflect
+
+    engine = inflect.engine()
+    head, _, last = word.rpartition("_")
+    plural = str(engine.plural_noun(last))
+    return f"{head}_{plural}" if head else plural
+
+
+def _check(name: str, what: str) -> None:
+    if not SNAKE_CASE.match(name):
+        raise InvalidInputError(
+            f"{what} {name!r} is not valid: use lower-case snake_case such as 'payments' or "
+            "'invoice_items'"
+        )
+    reason = reason_name_is_refused(name)
+    if reason is not None:
+        raise InvalidInputError(
+            f"{what} {name!r} {reason}; choose another name (for example 'customer_{name}')"
+        )
+
+
+def domain_names(
+    name: str, *, singular: str | None = None, plural: str | None = None
+) -> DomainNames:
+    """Derive every name of a domain from singular or plural input.
+
+    ``payments`` and ``payment`` both give class ``Payment`` and table ``payments``.
+    ``singular``/``plural`` override what inflect gets wrong.
+
+    Args:
+        name: The domain name as typed, singular or plural.
+        singular: Explicit singular form.
+        plural: Explicit plural form.
+
+    Returns:
+        The derived names.
+
+    Raises:
+        InvalidInputError: A name is not snake_case, is a keyword, builtin or SQL reserved word.
+    """
+    _check(name, "Domain name")
+    for given, what in ((singular, "--singular"), (plural, "--plural")):
+        if given is not None:
+            _check(given, what)
+    if singular is None and plural is None:
+        singular = _singular_of(name)
+        plural = name if singular != name else _plural_of(name)
+    elif singular is None:
+        assert plural is not None
+        singular = name if name != plural else _singular_of(plural)
+    elif plural is None:
+        plural = name if name != singular else _plural_of(singular)
+    _check(singular, "Singular form")
+    _check(plural, "Plural form")
+    words = plural.split("_")
+    return DomainNames(
+        singular=singular,
+        plural=plural,
+        class_name=pascal_case(singular),
+        table=plural,
+        module=plural,
+        url_prefix="/" + "-".join(words),
+        tag=" ".join(word.capitalize() for word in words),
+        title=singular.replace("_", " "),
+    )

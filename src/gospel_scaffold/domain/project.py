@@ -1,0 +1,181 @@
+"""What a generated project already holds: its models, migrations, records and settings."""
+
+from __future__ import annotations
+
+import ast
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gospel_scaffold.errors import ProjectError
+
+__all__ = [
+    "ModelInfo",
+    "Project",
+    "Revision",
+    "find_project",
+    "read_revisions",
+]
+
+_REVISION = re.compile(r"^revision(?:\s*:\s*[\w\[\], |]+)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+_DOWN_REVISION = re.compile(r"^down_revision(?:\s*:\s*[\w\[\], |]+)?\s*=\s*(.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """A mapped class found under ``app/models``.
+
+    Attributes:
+        class_name: The class (``User``).
+        table: Its ``__tablename__``.
+        module: Its module name (``user``).
+        path: Its file, relative to the project root.
+    """
+
+    class_name: str
+    table: str
+    module: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One Alembic migration file.
+
+    Attributes:
+        revision: Its revision id.
+        down_revisions: The revisions it follows (empty for a base).
+        path: Its file, relative to the project root.
+    """
+
+    revision: str
+    down_revisions: tuple[str, ...]
+    path: str
+
+
+@dataclass
+class Project:
+    """A project made by ``gospel new``.
+
+    Attributes:
+        root: The project directory.
+        line_length: The project's ruff line length.
+        models: Mapped classes by table name.
+    """
+
+    root: Path
+    line_length: int = 100
+    models: dict[str, ModelInfo] = field(default_factory=dict)
+
+    def path(self, relative: str) -> Path:
+        """Return ``relative`` inside the project."""
+        return self.root / relative
+
+    def read(self, relative: str) -> str | None:
+        """Return the text of a project file, or ``None`` when it does not exist."""
+        target = self.path(relative)
+        return target.read_text(encoding="utf-8") if target.is_file() else None
+
+    def revisions(self) -> list[Revision]:
+        """Return the project's migrations."""
+        return read_revisions(self.root)
+
+    def heads(self) -> list[str]:
+        """Return the revisions no other migration follows."""
+        revisions = self.revisions()
+        followed = {down for rev in revisions for down in rev.down_revisions}
+        return sorted(rev.revision for rev in revisions if rev.revision not in followed)
+
+
+def read_revisions(root: Path) -> list[Revision]:
+    """Parse ``revision`` and ``down_revision`` of every file in ``migrations/versions``.
+
+    Args:
+        root: The project root.
+
+    Returns:
+        The migrations found, sorted by path.
+    """
+    versions = root / "migrations" / "versions"
+    revisions: list[Revision] = []
+    if not versions.is_dir():
+        return revisions
+    for path in sorted(versions.glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        match = _REVISION.search(text)
+        if match is None:
+            continue
+        down = _DOWN_REVISION.search(text)
+        downs: tuple[str, ...] = ()
+        if down is not None:
+            downs = tuple(re.findall(r"['\"]([^'\"]+)['\"]", down.group(1)))
+        revisions.append(Revision(match.group(1), downs, path.relative_to(root).as_posix()))
+    return revisions
+
+
+def _scan_models(root: Path) -> dict[str, ModelInfo]:
+    models: dict[str, ModelInfo] = {}
+    for path in sorted((root / "app" / "models").glob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if not isinstance(node, ast.ClassDef):
+                continue
+            for statement in node.body:
+                target: ast.expr | None = None
+                value: ast.expr | None = None
+                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
+                    target, value = statement.targets[0], statement.value
+                elif isinstance(statement, ast.AnnAssign):
+                    target, value = statement.target, statement.value
+                if (
+                    isinstance(target, ast.Name)
+                    and target.id == "__tablename__"
+                    and isinstance(value, ast.Constant)
+                    and isinstance(value.value, str)
+                ):
+                    models[value.value] = ModelInfo(
+                        class_name=node.name,
+                        table=value.value,
+                        module=path.stem,
+                        path=path.relative_to(root).as_posix(),
+                    )
+    return models
+
+
+def _line_length(root: Path) -> int:
+    try:
+        data = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError):
+        return 100
+    value = data.get("tool", {}).get("ruff", {}).get("line-length", 88)
+    return value if isinstance(value, int) else 88
+
+
+def find_project(directory: Path) -> Project:
+    """Return the gospel project at ``directory``.
+
+    Args:
+        directory: The project root (the current directory or ``--project``).
+
+    Returns:
+        The project, with its models scanned.
+
+    Raises:
+        ProjectError: ``directory`` is not a project made by ``gospel new``.
+    """
+    root = directory.resolve()
+    missing = [
+        name
+        for name in ("app/db/database.py", "app/api/routes/__init__.py", "migrations/versions")
+        if not (root / name).exists()
+    ]
+    if missing:
+        raise ProjectError(
+            f"{root} is not a project made by `gospel new` (missing {', '.join(missing)}); "
+            "run the command inside the project or pass --project DIR"
+        )
+    return Project(root=root, line_length=_line_length(root), models=_scan_models(root))

@@ -1,0 +1,748 @@
+"""Structural edits of shared Python files with libcst: formatting and comments survive.
+
+Every edit is idempotent (matched by structure, never by text) and has an exact inverse:
+
+- :func:`add_router` / :func:`remove_router`: ``app/api/routes/__init__.py``.
+- :func:`add_model_import` / :func:`remove_model_import`: the model registry in
+  ``app/db/database.py``.
+- :func:`add_back_populates` / :func:`remove_back_populates`: the collection on the other side
+  of a relationship, with its ``TYPE_CHECKING`` import.
+
+When a file does not have the expected shape, a :class:`~gospel_scaffold.errors.EditError`
+says so and shows the snippet to add by hand.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from gospel_scaffold.errors import EditError
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+__all__ = [
+    "BackPopulates",
+    "add_back_populates",
+    "add_model_import",
+    "add_router",
+    "format_call_assignment",
+    "remove_back_populates",
+    "remove_model_import",
+    "remove_router",
+]
+
+ROUTES_MODULE = "app.api.routes"
+
+
+@dataclass(frozen=True)
+class BackPopulates:
+    """The collection added to the other model of a relationship.
+
+    Attributes:
+        class_name: The other model's class (``User``, ``Customer``).
+        attribute: The collection attribute (``payments``).
+        target_class: The new model's class (``Payment``).
+        target_module: The new model's module (``app.models.payments``).
+        back_populates: The attribute on the new model pointing back (``owner``, ``customer``).
+        foreign_keys: ``Payment.payer_id`` when several foreign keys link the two tables.
+    """
+
+    class_name: str
+    attribute: str
+    target_class: str
+    target_module: str
+    back_populates: str
+    foreign_keys: str = ""
+
+    def statement(self, indent: int, line_length: int) -> str:
+        """Return the attribute statement, wrapped the way ruff formats it.
+
+        Continuation lines are indented relative to the statement (as libcst expects).
+        """
+        return format_call_assignment(
+            f'{self.attribute}: Mapped[list["{self.target_class}"]]',
+            "relationship",
+            [
+                f'back_populates="{self.back_populates}"',
+                *([f'foreign_keys="{self.foreign_keys}"'] if self.foreign_keys else []),
+                'lazy="raise"',
+                "passive_deletes=True",
+            ],
+            indent=indent,
+            line_length=line_length,
+        )
+
+
+def format_call_assignment(
+    target: str, func: str, args: Sequence[str], *, indent: int, line_length: int
+) -> str:
+    """Format ``target = func(args)`` like ruff: one line, hugged arguments, or one per line.
+
+    Args:
+        target: The left-hand side, annotation included.
+        func: The called name.
+        args: The arguments as source text.
+        indent: Columns of indentation of the statement.
+        line_length: The maximum line length.
+
+    Returns:
+        The statement text with a final newline; continuation lines are indented relative to
+        the statement's own indentation.
+    """
+    pad = ""
+    joined = ", ".join(args)
+    one_line = f"{target} = {func}({joined})"
+    if indent + len(one_line) <= line_length:
+        return one_line + "\n"
+    head = f"{target} = {func}("
+    if indent + len(head) > line_length and indent + 4 + len(joined) + len(func) + 2 <= line_length:
+        return f"{target} = (\n{pad}    {func}({joined})\n{pad})\n"
+    if indent + 4 + len(joined) <= line_length:
+        return f"{head}\n{pad}    {joined}\n{pad})\n"
+    inner = "".join(f"{pad}    {arg},\n" for arg in args)
+    return f"{target} = {func}(\n{inner}{pad})\n"
+
+
+def _parse(source: str, path: str) -> cst.Module:
+    import libcst as cst  # lazy: keeps `gospel --help` fast
+
+    try:
+        return cst.parse_module(source)
+    except cst.ParserSyntaxError as error:
+        raise EditError(
+            f"{path} is not valid Python (line {error.raw_line}); fix it and run the command again"
+        ) from None
+
+
+def _dotted(node: cst.BaseExpression | None) -> str:
+    import libcst as cst
+
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute):
+        return f"{_dotted(node.value)}.{node.attr.value}"
+    return ""
+
+
+def _import_from(statement: cst.CSTNode) -> cst.ImportFrom | None:
+    import libcst as cst
+
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        node = statement.body[0]
+        if isinstance(node, cst.ImportFrom) and node.relative == ():
+            return node
+    return None
+
+
+def _imported_names(node: cst.ImportFrom) -> list[str]:
+    import libcst as cst
+
+    if isinstance(node.names, cst.ImportStar):
+        return ["*"]
+    return [
+        _dotted(alias.name) + (f" as {_dotted(alias.asname.name)}" if alias.asname else "")
+        for alias in node.names
+    ]
+
+
+def _sort_key(name: str) -> tuple[int, str]:
+    # ruff's isort (force-sort-within-sections off): CONSTANTS, Classes, then functions/modules.
+    bare = name.split(" as ")[0]
+    if bare.isupper() and len(bare) > 1:
+        return (0, bare)
+    if bare[:1].isupper():
+        return (1, bare)
+    return (2, bare)
+
+
+def _render_import(
+    module: str, names: list[str], *, indent: int, line_length: int, comment: str = ""
+) -> str:
+    ordered = sorted(dict.fromkeys(names), key=_sort_key)
+    pad = " " * indent
+    one_line = f"from {module} import {', '.join(ordered)}"
+    suffix = f"  {comment}" if comment else ""
+    if indent + len(one_line) <= line_length:
+        return one_line + suffix + "\n"
+    inner = "".join(f"{pad}    {name},\n" for name in ordered)
+    return f"from {module} import ({suffix}\n{inner}{pad})\n"
+
+
+def _replace_import(
+    line: cst.SimpleStatementLine,
+    names: list[str],
+    *,
+    indent: int,
+    line_length: int,
+) -> cst.SimpleStatementLine | None:
+    import libcst as cst
+
+    node = _import_from(line)
+    assert node is not None
+    if not names:
+        return None
+    comment = ""
+    if line.trailing_whitespace.comment is not None:
+        comment = line.trailing_whitespace.comment.value
+    elif node.lpar is not None:
+        after = node.lpar.whitespace_after
+        if isinstance(after, cst.ParenthesizedWhitespace) and after.first_line.comment is not None:
+            comment = after.first_line.comment.value
+    text = _render_import(
+        _dotted(node.module), names, indent=indent, line_length=line_length, comment=comment
+    )
+    new = cst.parse_statement(text)
+    assert isinstance(new, cst.SimpleStatementLine)
+    return new.with_changes(leading_lines=line.leading_lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# Router registration
+
+
+def _include_router_of(statement: cst.CSTNode) -> str | None:
+    """Return ``payments`` for ``api_router.include_router(payments.router, ...)``."""
+    import libcst as cst
+
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    expr = statement.body[0]
+    if not isinstance(expr, cst.Expr) or not isinstance(expr.value, cst.Call):
+        return None
+    call = expr.value
+    if not _dotted(call.func).endswith(".include_router") or not call.args:
+        return None
+    first = _dotted(call.args[0].value)
+    if first.endswith(".router"):
+        return first.removesuffix(".router")
+    return None
+
+
+def router_snippet(module: str, prefix: str, tag: str) -> str:
+    """Return the lines to add to ``app/api/routes/__init__.py`` by hand."""
+    return (
+        f"from {ROUTES_MODULE} import {module}\n"
+        f'api_router.include_router({module}.router, prefix="{prefix}", tags=["{tag}"])'
+    )
+
+
+def add_router(
+    source: str, *, module: str, prefix: str, tag: str, path: str, line_length: int = 100
+) -> str:
+    """Import the routes module and include its router, unless already done.
+
+    Args:
+        source: The text of ``app/api/routes/__init__.py``.
+        module: The routes module (``payments``).
+        prefix: The URL prefix (``/payments``).
+        tag: The OpenAPI tag (``Payments``).
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text (``source`` itself when nothing was missing).
+
+    Raises:
+        EditError: The file does not have the switchboard's shape.
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body = list(tree.body)
+    import_index = next(
+        (
+            i
+            for i, line in enumerate(body)
+            if (node := _import_from(line)) is not None and _dotted(node.module) == ROUTES_MODULE
+        ),
+        None,
+    )
+    includes = [i for i, line in enumerate(body) if _include_router_of(line) is not None]
+    if import_index is None or not includes:
+        raise EditError(
+            f"{path} has no `from {ROUTES_MODULE} import ...` line or no "
+            f"`api_router.include_router(...)` call to extend; add these lines by hand:\n"
+            + router_snippet(module, prefix, tag)
+        )
+    import_line = body[import_index]
+    assert isinstance(import_line, cst.SimpleStatementLine)
+    node = _import_from(import_line)
+    assert node is not None
+    names = _imported_names(node)
+    if module not in names:
+        new_line = _replace_import(import_line, [*names, module], indent=0, line_length=line_length)
+        assert new_line is not None
+        body[import_index] = new_line
+    if not any(_include_router_of(body[i]) == module for i in includes):
+        call = _include_router_of(body[includes[-1]])
+        assert call is not None
+        template = body[includes[-1]]
+        assert isinstance(template, cst.SimpleStatementLine)
+        receiver = _dotted(template.body[0].value.func).removesuffix(".include_router")  # type: ignore[attr-defined]
+        statement = cst.parse_statement(
+            f'{receiver}.include_router({module}.router, prefix="{prefix}", tags=["{tag}"])\n'
+        )
+        body.insert(includes[-1] + 1, statement)
+    return tree.with_changes(body=body).code
+
+
+def remove_router(source: str, *, module: str, path: str, line_length: int = 100) -> str:
+    """Remove the router's import and ``include_router`` call (no-op when absent).
+
+    Args:
+        source: The text of ``app/api/routes/__init__.py``.
+        module: The routes module (``payments``).
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text.
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body: list[cst.CSTNode] = []
+    for line in tree.body:
+        if _include_router_of(line) == module:
+            continue
+        node = _import_from(line)
+        if node is not None and _dotted(node.module) == ROUTES_MODULE:
+            names = _imported_names(node)
+            if module in names:
+                assert isinstance(line, cst.SimpleStatementLine)
+                replaced = _replace_import(
+                    line, [n for n in names if n != module], indent=0, line_length=line_length
+                )
+                if replaced is None:
+                    continue
+                line = replaced
+        body.append(line)
+    return tree.with_changes(body=body).code
+
+
+# ---------------------------------------------------------------------------------------------
+# Model registry
+
+
+def _registry_lines(body: Sequence[cst.CSTNode]) -> list[int]:
+    return [
+        i
+        for i, line in enumerate(body)
+        if (node := _import_from(line)) is not None
+        and _dotted(node.module).startswith("app.models.")
+    ]
+
+
+def registry_snippet(module: str, class_name: str) -> str:
+    """Return the registry line to add to ``app/db/database.py`` by hand."""
+    return f"from app.models.{module} import {class_name}  # noqa: E402, F401"
+
+
+def add_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
+    """Register a model in ``app/db/database.py``, keeping the registry block sorted.
+
+    Args:
+        source: The text of ``app/db/database.py``.
+        module: The model module (``payments``).
+        class_name: The model class (``Payment``).
+        path: The file's path, for messages.
+
+    Returns:
+        The edited text (``source`` itself when the model is registered already).
+
+    Raises:
+        EditError: The file has no model registry (``from app.models... import ...`` lines).
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body = list(tree.body)
+    lines = _registry_lines(body)
+    if not lines:
+        raise EditError(
+            f"{path} has no model registry (`from app.models.user import User  # noqa: E402, "
+            f"F401` lines at the bottom); add this line by hand:\n"
+            + registry_snippet(module, class_name)
+        )
+    dotted = f"app.models.{module}"
+    for i in lines:
+        node = _import_from(body[i])
+        assert node is not None
+        if _dotted(node.module) == dotted and class_name in _imported_names(node):
+            return source
+    statement = cst.parse_statement(registry_snippet(module, class_name) + "\n")
+    position = lines[-1] + 1
+    for i in lines:
+        node = _import_from(body[i])
+        assert node is not None
+        if _dotted(node.module) > dotted:
+            position = i
+            break
+    if position == lines[0]:
+        # Keep the block's leading comment and blank lines at the top of the block.
+        first = body[position]
+        assert isinstance(first, cst.SimpleStatementLine)
+        assert isinstance(statement, cst.SimpleStatementLine)
+        statement = statement.with_changes(leading_lines=first.leading_lines)
+        body[position] = first.with_changes(leading_lines=())
+    body.insert(position, statement)
+    return tree.with_changes(body=body).code
+
+
+def remove_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
+    """Remove a model's registry line (no-op when absent).
+
+    Args:
+        source: The text of ``app/db/database.py``.
+        module: The model module (``payments``).
+        class_name: The model class (``Payment``).
+        path: The file's path, for messages.
+
+    Returns:
+        The edited text.
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body = list(tree.body)
+    dotted = f"app.models.{module}"
+    for i in _registry_lines(body):
+        node = _import_from(body[i])
+        assert node is not None
+        if _dotted(node.module) == dotted and _imported_names(node) == [class_name]:
+            removed = body.pop(i)
+            assert isinstance(removed, cst.SimpleStatementLine)
+            if i < len(body) and removed.leading_lines:
+                following = body[i]
+                if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+                    body[i] = following.with_changes(leading_lines=removed.leading_lines)
+            break
+    else:
+        return source
+    return tree.with_changes(body=body).code
+
+
+# ---------------------------------------------------------------------------------------------
+# The other side of a relationship
+
+
+def _is_type_checking_block(statement: cst.CSTNode) -> bool:
+    import libcst as cst
+
+    return isinstance(statement, cst.If) and _dotted(statement.test) in (
+        "TYPE_CHECKING",
+        "typing.TYPE_CHECKING",
+    )
+
+
+def _is_import(statement: cst.CSTNode) -> bool:
+    import libcst as cst
+
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(node, cst.Import | cst.ImportFrom) for node in statement.body
+    )
+
+
+def _uses_name(tree: cst.Module, name: str) -> bool:
+    """Whether ``name`` is used anywhere outside import statements."""
+    import libcst as cst
+
+    class _Finder(cst.CSTVisitor):
+        found = False
+
+        def visit_Import(self, node: cst.Import) -> bool:
+            return False
+
+        def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+            return False
+
+        def visit_Name(self, node: cst.Name) -> None:
+            if node.value == name:
+                self.found = True
+
+    finder = _Finder()
+    tree.visit(finder)
+    return finder.found
+
+
+def _ensure_from_import(
+    body: list[cst.CSTNode], module: str, name: str, *, line_length: int
+) -> None:
+    """Add ``name`` to ``from module import ...`` or add the statement in the right group."""
+    import libcst as cst
+
+    for i, line in enumerate(body):
+        node = _import_from(line)
+        if node is not None and _dotted(node.module) == module:
+            names = _imported_names(node)
+            if name not in names:
+                assert isinstance(line, cst.SimpleStatementLine)
+                replaced = _replace_import(line, [*names, name], indent=0, line_length=line_length)
+                assert replaced is not None
+                body[i] = replaced
+            return
+    stdlib = module.split(".")[0] in sys.stdlib_module_names
+    statement = cst.parse_statement(f"from {module} import {name}\n")
+    assert isinstance(statement, cst.SimpleStatementLine)
+    imports = [i for i, line in enumerate(body) if _is_import(line)]
+    if not imports:
+        raise EditError(f"no import statements to extend with `from {module} import {name}`")
+    group = [
+        i
+        for i in imports
+        if (node := _import_from(body[i])) is not None
+        and (_dotted(node.module).split(".")[0] in sys.stdlib_module_names) == stdlib
+        and (stdlib or _dotted(node.module).split(".")[0] != "app")
+    ]
+    if group:
+        position = next(
+            (
+                i
+                for i in group
+                if (node := _import_from(body[i])) is not None and _dotted(node.module) > module
+            ),
+            group[-1] + 1,
+        )
+        if position == group[0]:
+            first = body[position]
+            assert isinstance(first, cst.SimpleStatementLine)
+            statement = statement.with_changes(leading_lines=first.leading_lines)
+            body[position] = first.with_changes(leading_lines=())
+        body.insert(position, statement)
+        return
+    # A new group: stdlib goes first, before every other import.
+    first_index = imports[0]
+    first = body[first_index]
+    assert isinstance(first, cst.SimpleStatementLine)
+    statement = statement.with_changes(leading_lines=first.leading_lines)
+    body[first_index] = first.with_changes(leading_lines=(cst.EmptyLine(),))
+    body.insert(first_index, statement)
+
+
+def _drop_from_import(body: list[cst.CSTNode], module: str, name: str, *, line_length: int) -> None:
+    import libcst as cst
+
+    for i, line in enumerate(body):
+        node = _import_from(line)
+        if node is None or _dotted(node.module) != module:
+            continue
+        names = _imported_names(node)
+        if name not in names:
+            return
+        assert isinstance(line, cst.SimpleStatementLine)
+        replaced = _replace_import(
+            line, [n for n in names if n != name], indent=0, line_length=line_length
+        )
+        if replaced is not None:
+            body[i] = replaced
+            return
+        body.pop(i)
+        if i < len(body) and line.leading_lines:
+            following = body[i]
+            if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+                body[i] = following.with_changes(leading_lines=line.leading_lines)
+        return
+
+
+def back_populates_snippet(spec: BackPopulates) -> str:
+    """Return what to add to the other model by hand."""
+    return (
+        f"from typing import TYPE_CHECKING\nfrom sqlalchemy.orm import relationship\n"
+        f"if TYPE_CHECKING:\n    from {spec.target_module} import {spec.target_class}\n"
+        f"# in class {spec.class_name}:\n    " + spec.statement(4, 1000).strip()
+    )
+
+
+def _find_class(tree: cst.Module, class_name: str) -> int | None:
+    import libcst as cst
+
+    for i, statement in enumerate(tree.body):
+        if isinstance(statement, cst.ClassDef) and statement.name.value == class_name:
+            return i
+    return None
+
+
+def _attribute_name(statement: cst.CSTNode) -> str | None:
+    import libcst as cst
+
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        node = statement.body[0]
+        if isinstance(node, cst.AnnAssign) and isinstance(node.target, cst.Name):
+            return node.target.value
+        if (
+            isinstance(node, cst.Assign)
+            and len(node.targets) == 1
+            and isinstance(node.targets[0].target, cst.Name)
+        ):
+            return node.targets[0].target.value
+    return None
+
+
+def _back_populates_value(statement: cst.CSTNode) -> str | None:
+    import libcst as cst
+
+    assert isinstance(statement, cst.SimpleStatementLine)
+    node = statement.body[0]
+    value = getattr(node, "value", None)
+    if not isinstance(value, cst.Call) or _dotted(value.func) != "relationship":
+        return None
+    for arg in value.args:
+        if (
+            arg.keyword is not None
+            and arg.keyword.value == "back_populates"
+            and isinstance(arg.value, cst.SimpleString)
+        ):
+            return str(arg.value.evaluated_value)
+    return None
+
+
+def add_back_populates(
+    source: str, spec: BackPopulates, *, path: str, line_length: int = 100
+) -> str:
+    """Add the collection of ``spec`` to its class, with the imports it needs.
+
+    Args:
+        source: The text of the other model's module.
+        spec: What to add.
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text (``source`` itself when the collection exists already).
+
+    Raises:
+        EditError: The class is missing or the attribute exists with another meaning.
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    index = _find_class(tree, spec.class_name)
+    if index is None:
+        raise EditError(
+            f"{path} has no class {spec.class_name}; add this by hand:\n"
+            + back_populates_snippet(spec)
+        )
+    cls = tree.body[index]
+    assert isinstance(cls, cst.ClassDef)
+    members = list(cls.body.body)
+    existing = next((m for m in members if _attribute_name(m) == spec.attribute), None)
+    if existing is not None:
+        if _back_populates_value(existing) == spec.back_populates:
+            return source
+        raise EditError(
+            f"{spec.class_name}.{spec.attribute} in {path} already exists and is not the "
+            f"relationship gospel needs; rename it or use --singular/--plural, or add by hand:\n"
+            + back_populates_snippet(spec)
+        )
+    indent_text = cls.body.indent if isinstance(cls.body, cst.IndentedBlock) else None
+    indent = len(indent_text) if indent_text is not None else 4
+    statement = cst.parse_statement(spec.statement(indent, line_length))
+    last_attribute = max(
+        (i for i, m in enumerate(members) if isinstance(m, cst.SimpleStatementLine)), default=-1
+    )
+    members.insert(last_attribute + 1, statement)
+    new_cls = cls.with_changes(body=cls.body.with_changes(body=members))
+    body: list[cst.CSTNode] = list(tree.body)
+    body[index] = new_cls
+    _ensure_from_import(body, "sqlalchemy.orm", "relationship", line_length=line_length)
+    _ensure_from_import(body, "typing", "TYPE_CHECKING", line_length=line_length)
+    _ensure_type_checking_import(body, spec.target_module, spec.target_class, line_length)
+    return tree.with_changes(body=body).code
+
+
+def _ensure_type_checking_import(
+    body: list[cst.CSTNode], module: str, name: str, line_length: int
+) -> None:
+    import libcst as cst
+
+    block_index = next((i for i, s in enumerate(body) if _is_type_checking_block(s)), None)
+    if block_index is None:
+        last_import = max(i for i, line in enumerate(body) if _is_import(line))
+        new_block = cst.parse_statement(f"if TYPE_CHECKING:\n    from {module} import {name}\n")
+        body.insert(last_import + 1, new_block.with_changes(leading_lines=(cst.EmptyLine(),)))
+        return
+    block = body[block_index]
+    assert isinstance(block, cst.If)
+    inner = list(block.body.body)
+    for i, line in enumerate(inner):
+        node = _import_from(line)
+        if node is not None and _dotted(node.module) == module:
+            names = _imported_names(node)
+            if name not in names:
+                assert isinstance(line, cst.SimpleStatementLine)
+                replaced = _replace_import(line, [*names, name], indent=4, line_length=line_length)
+                assert replaced is not None
+                inner[i] = replaced
+            break
+    else:
+        statement = cst.parse_statement(f"from {module} import {name}\n")
+        position = next(
+            (
+                i
+                for i, line in enumerate(inner)
+                if (node := _import_from(line)) is not None and _dotted(node.module) > module
+            ),
+            len(inner),
+        )
+        inner.insert(position, statement)
+    body[block_index] = block.with_changes(body=block.body.with_changes(body=inner))
+
+
+def remove_back_populates(
+    source: str, spec: BackPopulates, *, path: str, line_length: int = 100
+) -> str:
+    """Remove the collection of ``spec`` and the imports only it needed (no-op when absent).
+
+    Args:
+        source: The text of the other model's module.
+        spec: What was added.
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text.
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    index = _find_class(tree, spec.class_name)
+    if index is None:
+        return source
+    cls = tree.body[index]
+    assert isinstance(cls, cst.ClassDef)
+    members = list(cls.body.body)
+    kept = [
+        m
+        for m in members
+        if not (
+            _attribute_name(m) == spec.attribute and _back_populates_value(m) == spec.back_populates
+        )
+    ]
+    if len(kept) == len(members):
+        return source
+    body: list[cst.CSTNode] = list(tree.body)
+    body[index] = cls.with_changes(body=cls.body.with_changes(body=kept))
+    # Drop the TYPE_CHECKING import of the target class when nothing else uses it.
+    probe = tree.with_changes(body=body)
+    if not _uses_name(probe, spec.target_class):
+        block_index = next((i for i, s in enumerate(body) if _is_type_checking_block(s)), None)
+        if block_index is not None:
+            block = body[block_index]
+            assert isinstance(block, cst.If)
+            inner: list[cst.CSTNode] = list(block.body.body)
+            _drop_from_import(inner, spec.target_module, spec.target_class, line_length=line_length)
+            if inner:
+                body[block_index] = block.with_changes(body=block.body.with_changes(body=inner))
+            else:
+                body.pop(block_index)
+    probe = tree.with_changes(body=body)
+    if not _uses_name(probe, "relationship"):
+        _drop_from_import(body, "sqlalchemy.orm", "relationship", line_length=line_length)
+    probe = tree.with_changes(body=body)
+    if not _uses_name(probe, "TYPE_CHECKING"):
+        _drop_from_import(body, "typing", "TYPE_CHECKING", line_length=line_length)
+    return tree.with_changes(body=body).code

@@ -1,0 +1,227 @@
+"""``gospel remove-domain``: undo ``add-domain`` exactly, from its record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gospel_scaffold.domain.database import migration_applied
+from gospel_scaffold.domain.fields import parse_fields
+from gospel_scaffold.domain.formatting import Formatter
+from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
+from gospel_scaffold.domain.naming import domain_names
+from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
+from gospel_scaffold.domain.project import Project, find_project
+from gospel_scaffold.domain.record import DomainRecord, load_records, record_path
+from gospel_scaffold.domain.registry import (
+    BackPopulates,
+    remove_back_populates,
+    remove_model_import,
+    remove_router,
+)
+from gospel_scaffold.domain.render import FieldView
+from gospel_scaffold.domain.spec import build_spec
+from gospel_scaffold.errors import InvalidInputError, ProjectError
+
+__all__ = ["RemoveRequest", "plan_remove"]
+
+
+@dataclass(frozen=True)
+class RemoveRequest:
+    """What ``gospel remove-domain`` was asked to do.
+
+    Attributes:
+        name: The domain, singular or plural.
+        project: The project directory.
+        force: Also delete generated files the user has modified.
+    """
+
+    name: str
+    project: Path = field(default_factory=Path.cwd)
+    force: bool = False
+
+
+def _find_record(records: dict[str, DomainRecord], name: str) -> DomainRecord:
+    for record in records.values():
+        if name in (record.plural, record.singular):
+            return record
+    known = ", ".join(sorted(records)) or "none"
+    raise InvalidInputError(
+        f"No domain {name!r} was added with gospel add-domain in this project "
+        f"(domains it can remove: {known})"
+    )
+
+
+def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> list[str]:
+    users: list[str] = []
+    for other in records.values():
+        if other.plural == record.plural:
+            continue
+        for item in parse_fields(other.fields):
+            if item.type == "ref" and item.ref in (record.plural, record.singular):
+                users.append(f"{other.plural}.{item.name}")
+    return users
+
+
+def plan_remove(request: RemoveRequest) -> Plan:
+    """Plan the exact undo of ``gospel add-domain``.
+
+    Generated files the user has not modified are deleted; modified ones are kept (and listed)
+    unless ``force``. Both registrations and the back-populated relationships are reversed. The
+    migration is deleted when it was never applied and nothing follows it; otherwise a drop
+    migration is written.
+
+    Args:
+        request: What to remove.
+
+    Returns:
+        The plan.
+
+    Raises:
+        InvalidInputError: No such generated domain.
+        ProjectError: Another domain still references it, or the migrations have several heads.
+    """
+    project = find_project(request.project)
+    records = load_records(project.root)
+    record = _find_record(records, request.name)
+    users = _referenced_by(record, records)
+    if users:
+        raise ProjectError(
+            f"Domain {record.plural!r} is still referenced by {', '.join(users)}; remove those "
+            "domains (or fields) first"
+        )
+    plan = Plan(operation="remove-domain", domain=record.plural, root=project.root)
+    migration_path = record.migration.get("path", "")
+    for path, digest in record.files.items():
+        if path == migration_path:
+            continue
+        current = project.read(path)
+        if current is None:
+            plan.notes.append(f"{path} was already deleted")
+            continue
+        step = "file"
+        if sha256_text(current) == digest or request.force:
+            plan.changes.append(FileChange(path, "delete", step, f"Delete {path}", current, None))
+        else:
+            plan.changes.append(
+                FileChange(path, "keep", step, f"Keep {path} (modified)", current, current)
+            )
+            plan.notes.append(f"Kept {path}: you modified it (delete it with --force)")
+    plan.changes.extend(_reverse_edits(project, record))
+    plan.changes.extend(_migration_changes(project, record, records, plan, request.force))
+    record_file = record_path(record.plural)
+    current_record = project.read(record_file)
+    if current_record is not None:
+        plan.changes.append(
+            FileChange(
+                record_file, "delete", "record", f"Delete {record_file}", current_record, None
+            )
+        )
+    plan.checklist = [
+        ChecklistItem(change.step, change.summary, done=change.action != "keep")
+        for change in plan.changes
+    ]
+    plan.checklist.append(ChecklistItem("upgrade", "Run `alembic upgrade head`", done=False))
+    plan.checklist.append(ChecklistItem("pytest", "Run `pytest` to verify", done=False))
+    return plan
+
+
+def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
+    texts: dict[str, str] = {}
+    originals: dict[str, str] = {}
+    for edit in reversed(record.edits):
+        current = texts.get(edit.path)
+        if current is None:
+            current = project.read(edit.path)
+            if current is None:
+                continue
+            originals[edit.path] = current
+        detail = edit.detail
+        if edit.kind == "router":
+            current = remove_router(
+                current, module=detail["module"], path=edit.path, line_length=project.line_length
+            )
+        elif edit.kind == "model_registry":
+            current = remove_model_import(
+                current, module=detail["module"], class_name=detail["class_name"], path=edit.path
+            )
+        elif edit.kind == "back_populates":
+            side = BackPopulates(
+                class_name=detail["class_name"],
+                attribute=detail["attribute"],
+                target_class=detail["target_class"],
+                target_module=detail["target_module"],
+                back_populates=detail["back_populates"],
+                foreign_keys=detail.get("foreign_keys", ""),
+            )
+            current = remove_back_populates(
+                current, side, path=edit.path, line_length=project.line_length
+            )
+        texts[edit.path] = current
+    steps = {"app/api/routes/__init__.py": "router", "app/db/database.py": "registry"}
+    changes: list[FileChange] = []
+    for path, text in texts.items():
+        step = steps.get(path, "relationships")
+        before = originals[path]
+        action: Action = "unchanged" if text == before else "update"
+        summary = {
+            "router": f"Remove the router from {path}",
+            "registry": f"Remove the model import from {path}",
+        }.get(step, f"Remove the back-populated relationship from {path}")
+        changes.append(FileChange(path, action, step, summary, before, text))
+    return changes
+
+
+def _migration_changes(
+    project: Project,
+    record: DomainRecord,
+    records: dict[str, DomainRecord],
+    plan: Plan,
+    force: bool,
+) -> list[FileChange]:
+    path = record.migration.get("path")
+    revision = record.migration.get("revision")
+    if not path or not revision:
+        plan.notes.append("The record names no migration: none was removed or written")
+        return []
+    current = project.read(path)
+    if current is None:
+        plan.notes.append(f"{path} was already deleted")
+        return []
+    revisions = project.revisions()
+    followed = [r.revision for r in revisions if revision in r.down_revisions]
+    applied = migration_applied(project, revision)
+    pristine = sha256_text(current) == record.files.get(path) or force
+    if applied.applied is False and not followed and pristine:
+        plan.notes.append(f"Deleted the migration: it was never applied ({applied.reason})")
+        return [FileChange(path, "delete", "migration", f"Delete {path}", current, None)]
+    if applied.applied:
+        why = f"it was applied ({applied.reason})"
+    elif applied.applied is None:
+        why = f"gospel cannot tell whether it was applied ({applied.reason}), so it plays safe"
+    elif followed:
+        why = f"later migrations follow it ({', '.join(followed)})"
+    else:
+        why = "you modified it"
+    names = domain_names(record.plural, singular=record.singular, plural=record.plural)
+    others = {plural: other for plural, other in records.items() if plural != record.plural}
+    others[record.plural] = record
+    spec = build_spec(names, parse_fields(record.fields), record.owner, project, others)
+    views = [FieldView(item, names, spec.refs.get(item.name)) for item in spec.fields]
+    new_id, create_date = new_revision()
+    drop = render_migration(
+        names,
+        views,
+        owner=record.owner,
+        revision=new_id,
+        down_revision=single_head(project.heads()),
+        create_date=create_date,
+        drop=True,
+    )
+    text = Formatter.for_project(project.root).format(drop.text, drop.path)
+    plan.notes.append(f"Wrote a drop migration instead of deleting {path}: {why}")
+    return [
+        FileChange(
+            drop.path, "create", "migration", f"Write the drop migration {drop.path}", None, text
+        )
+    ]

@@ -1,0 +1,406 @@
+"""Render the files of a new domain from the Jinja2 templates in ``domain/templates``.
+
+All the Python-specific decisions (annotations, column types, validation constraints, sample
+values for the tests) are made here, field by field, so the templates stay simple.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from gospel_scaffold.domain.fields import Field
+from gospel_scaffold.domain.naming import DomainNames, pascal_case
+
+__all__ = [
+    "DomainSpec",
+    "FieldView",
+    "RefTarget",
+    "render_template",
+]
+
+INT32_MAX = 2**31 - 1
+INT64_MAX = 2**63 - 1
+
+
+@dataclass(frozen=True)
+class RefTarget:
+    """The domain a ``ref`` field points at.
+
+    Attributes:
+        names: Its names (for ``users``: class ``User``, module ``user``).
+        model_module: Its model module under ``app.models`` (``user``, ``customers``).
+        repository_module: Its repository module under ``app.repositories``.
+        repository_class: Its repository class.
+        owner: Whether its rows belong to users (their owner must match the caller's).
+        is_user: Whether the target is the built-in users table.
+        fields: Its fields (for building rows in the tests), empty for users.
+        back_populates: The collection added to it (``payments``).
+        ambiguous: Several foreign keys point at it, so relationships name theirs.
+    """
+
+    names: DomainNames
+    model_module: str
+    repository_module: str
+    repository_class: str
+    owner: bool
+    is_user: bool
+    fields: tuple[Field, ...] = ()
+    back_populates: str = ""
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    """Everything needed to render a domain.
+
+    Attributes:
+        names: The domain's names.
+        fields: Its fields, in order.
+        owner: Whether rows belong to the user who created them.
+        refs: Targets of its ``ref`` fields, by field name.
+        owner_back_populates: The collection added to ``User`` for the owner relationship.
+        samples: For the tests: specs of every domain a sample row needs, by plural name.
+        owner_ambiguous: Another foreign key also points at ``users``.
+    """
+
+    names: DomainNames
+    fields: tuple[Field, ...]
+    owner: bool
+    refs: dict[str, RefTarget] = field(default_factory=dict)
+    owner_back_populates: str = ""
+    samples: dict[str, DomainSpec] = field(default_factory=dict)
+    owner_ambiguous: bool = False
+
+
+def _py_literal(value: Any) -> str:
+    if isinstance(value, Decimal):
+        return f'Decimal("{value}")'
+    return repr(value)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field, with every snippet the templates need."""
+
+    field: Field
+    names: DomainNames
+    target: RefTarget | None = None
+
+    # -- basics ---------------------------------------------------------------------------
+
+    @property
+    def name(self) -> str:
+        """The attribute (relationship name for refs)."""
+        return self.field.name
+
+    @property
+    def column(self) -> str:
+        """The column attribute (``customer_id`` for refs)."""
+        return self.field.column
+
+    @property
+    def kind(self) -> str:
+        """The field type."""
+        return self.field.type
+
+    @property
+    def nullable(self) -> bool:
+        """Whether ``null`` is allowed."""
+        return self.field.nullable
+
+    @property
+    def unique(self) -> bool:
+        """Whether the column is unique."""
+        return self.field.unique
+
+    @property
+    def enum_class(self) -> str:
+        """The Python enum of an ``enum`` field (``PaymentStatus``)."""
+        return f"{self.names.class_name}{pascal_case(self.field.name)}"
+
+    @property
+    def enum_members(self) -> list[tuple[str, str]]:
+        """``(MEMBER, value)`` pairs of an ``enum`` field."""
+        return [(value.upper(), value) for value in self.field.choices]
+
+    @property
+    def enum_length(self) -> int:
+        """The column length of an ``enum`` field."""
+        return max(len(value) for value in self.field.choices)
+
+    # -- model ----------------------------------------------------------------------------
+
+    @property
+    def py_type(self) -> str:
+        """The Python type of the column value."""
+        return {
+            "str": "str",
+            "text": "str",
+            "int": "int",
+            "bigint": "int",
+            "float": "float",
+            "decimal": "Decimal",
+            "bool": "bool",
+            "date": "date",
+            "datetime": "datetime",
+            "uuid": "UUID",
+            "json": "dict[str, Any]",
+            "enum": self.enum_class,
+            "ref": "int",
+        }[self.kind]
+
+    @property
+    def model_annotation(self) -> str:
+        """``Mapped[...]`` of the column."""
+        suffix = " | None" if self.nullable else ""
+        return f"Mapped[{self.py_type}{suffix}]"
+
+    @property
+    def column_type(self) -> str | None:
+        """The SQLAlchemy type expression, or ``None`` when the annotation implies it."""
+        kind = self.field
+        return {
+            "str": f"String({kind.length})",
+            "text": "Text()",
+            "bigint": "BigInteger()",
+            "float": "Float()",
+            "decimal": f"Numeric({kind.precision}, {kind.scale})",
+            "datetime": "UTCDateTime()",
+            "uuid": "Uuid()",
+            "json": "JSON()",
+            "enum": (
+                f"Enum({self.enum_class}, native_enum=False, length={self.enum_length}, "
+                "values_callable=_enum_values)"
+            )
+            if kind.type == "enum"
+            else None,
+            "ref": None,
+        }.get(kind.type)
+
+    @property
+    def mapped_column_args(self) -> str:
+        """The arguments of ``mapped_column(...)``."""
+        args: list[str] = []
+        if self.kind == "ref":
+            assert self.target is not None
+            ondelete = "SET NULL" if self.nullable else "RESTRICT"
+            args.append(f'ForeignKey("{self.target.names.table}.id", ondelete="{ondelete}")')
+        elif self.column_type is not None:
+            args.append(self.column_type)
+        if self.field.has_default:
+            args.append(f"default={self.default_literal}")
+        if self.unique:
+            args.append("unique=True")
+        if self.field.index:
+            args.append("index=True")
+        return ", ".join(args)
+
+    @property
+    def default_literal(self) -> str:
+        """The default value as Python source."""
+        if self.kind == "enum":
+            return f"{self.enum_class}.{str(self.field.default).upper()}"
+        return _py_literal(self.field.default)
+
+    @property
+    def relationship_annotation(self) -> str:
+        """``Mapped["Customer"]`` of a ref's relationship."""
+        assert self.target is not None
+        suffix = " | None" if self.nullable else ""
+        return f'Mapped["{self.target.names.class_name}{suffix}"]'
+
+    # -- schemas --------------------------------------------------------------------------
+
+    @property
+    def schema_type(self) -> str:
+        """The validated input type of the field."""
+        kind = self.field
+        return {
+            "str": f"Annotated[str, Field(max_length={kind.length})]",
+            "text": "str",
+            "int": f"Annotated[int, Field(ge={-INT32_MAX - 1}, le={INT32_MAX})]",
+            "bigint": f"Annotated[int, Field(ge={-INT64_MAX - 1}, le={INT64_MAX})]",
+            "float": "Annotated[float, Field(allow_inf_nan=False)]",
+            "decimal": (
+                f"Annotated[Decimal, Field(max_digits={kind.precision}, "
+                f"decimal_places={kind.scale}, allow_inf_nan=False)]"
+            ),
+            "bool": "bool",
+            "date": "date",
+            "datetime": "AwareDatetime",
+            "uuid": "UUID",
+            "json": "dict[str, Any]",
+            "enum": self.enum_class,
+            "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX})]",
+        }[kind.type]
+
+    @property
+    def create_line(self) -> str:
+        """The field's line in the create schema."""
+        annotation = self.schema_type + (" | None" if self.nullable else "")
+        if self.field.has_default:
+            return f"{self.column}: {annotation} = {self.default_literal}"
+        if self.nullable:
+            return f"{self.column}: {annotation} = None"
+        return f"{self.column}: {annotation}"
+
+    @property
+    def update_line(self) -> str:
+        """The field's line in the update schema (always optional)."""
+        return f"{self.column}: {self.schema_type} | None = None"
+
+    @property
+    def read_line(self) -> str:
+        """The field's line in the read schema."""
+        suffix = " | None" if self.nullable else ""
+        return f"{self.column}: {self.py_type}{suffix}"
+
+    # -- migration ------------------------------------------------------------------------
+
+    @property
+    def sa_type(self) -> str:
+        """The type as a migration writes it."""
+        kind = self.field
+        if kind.type == "enum":
+            values = ", ".join(f'"{value}"' for value in kind.choices)
+            return (
+                f'sa.Enum({values}, name="{self.enum_class.lower()}", native_enum=False, '
+                f"length={self.enum_length})"
+            )
+        return {
+            "str": f"sa.String(length={kind.length})",
+            "text": "sa.Text()",
+            "int": "sa.Integer()",
+            "bigint": "sa.BigInteger()",
+            "float": "sa.Float()",
+            "decimal": f"sa.Numeric(precision={kind.precision}, scale={kind.scale})",
+            "bool": "sa.Boolean()",
+            "date": "sa.Date()",
+            "datetime": "sa.DateTime(timezone=True)",
+            "uuid": "sa.Uuid()",
+            "json": "sa.JSON()",
+            "ref": "sa.Integer()",
+        }[kind.type]
+
+    # -- tests ----------------------------------------------------------------------------
+
+    def json_value(self, number: str) -> str:
+        """A valid JSON value (Python source using the int expression ``number``)."""
+        kind = self.field
+        if kind.type == "str":
+            width = min(kind.length or 8, 8)
+            return f"_text({number}, {width})"
+        if kind.type == "text":
+            return f'f"text {{{number}}}"'
+        if kind.type in ("int", "bigint"):
+            return number
+        if kind.type == "float":
+            return f"{number} + 0.5"
+        if kind.type == "decimal":
+            precision, scale = self.field.precision or 1, self.field.scale or 0
+            whole = f"{number} % {10 ** (precision - scale)}" if precision > scale else "0"
+            return f'f"{{{whole}}}.{"1" * scale}"' if scale else f"str({whole})"
+        if kind.type == "bool":
+            return f"{number} % 2 == 0"
+        if kind.type == "date":
+            return f"(date(2024, 1, 1) + timedelta(days={number})).isoformat()"
+        if kind.type == "datetime":
+            return f"(datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes={number})).isoformat()"
+        if kind.type == "uuid":
+            return f"str(UUID(int={number} + 1))"
+        if kind.type == "json":
+            return f'{{"n": {number}}}'
+        choices = ", ".join(f'"{value}"' for value in kind.choices)
+        if len(kind.choices) == 1:
+            return f'"{kind.choices[0]}"'
+        return f"({choices})[{number} % {len(kind.choices)}]"
+
+    def json_equal(self, got: str, sent: str) -> str:
+        """An expression comparing a returned JSON value with the sent one."""
+        if self.kind == "decimal":
+            return f"Decimal({got}) == Decimal({sent})"
+        if self.kind == "datetime":
+            return f"datetime.fromisoformat({got}) == datetime.fromisoformat({sent})"
+        return f"{got} == {sent}"
+
+    @property
+    def invalid_json(self) -> str:
+        """A JSON value (Python source) the schema must reject with a 422."""
+        kind = self.field
+        return {
+            "str": f'"x" * {(kind.length or 0) + 1}',
+            "text": "12345",
+            "int": str(INT32_MAX + 1),
+            "bigint": str(INT64_MAX + 1),
+            "float": '"not-a-number"',
+            "decimal": f'"{"9" * ((kind.precision or 1) + 1)}"',
+            "bool": '"maybe"',
+            "date": '"not-a-date"',
+            "datetime": '"2024-01-01T00:00:00"',
+            "uuid": '"not-a-uuid"',
+            "json": '"not-an-object"',
+            "enum": '"not-a-choice"',
+            "ref": "0",
+        }[kind.type]
+
+
+def import_block(imports: dict[str, set[str]], modules: set[str] | None = None) -> str:
+    """Return sorted import statements, grouped stdlib / third party / first party.
+
+    Args:
+        imports: ``from module import names`` statements, by module.
+        modules: ``import module`` statements.
+
+    Returns:
+        The import block without a final newline.
+    """
+    import sys
+
+    def section(module: str) -> int:
+        top = module.split(".")[0]
+        if top in sys.stdlib_module_names:
+            return 0
+        return 2 if top in ("app", "tests") else 1
+
+    def member_key(name: str) -> tuple[int, str]:
+        if name.isupper() and len(name) > 1:
+            return (0, name)
+        return (1, name) if name[:1].isupper() else (2, name)
+
+    groups: list[list[str]] = [[], [], []]
+    for module in sorted(modules or set()):
+        groups[section(module)].append(f"import {module}")
+    for module in sorted(imports):
+        if not imports[module]:
+            continue
+        names = ", ".join(sorted(imports[module], key=member_key))
+        groups[section(module)].append(f"from {module} import {names}")
+    for group in groups:
+        group.sort(key=lambda line: (line.startswith("from "), line.split(" ")[1].split(".")))
+    return "\n\n".join("\n".join(group) for group in groups if group)
+
+
+def render_template(name: str, context: dict[str, Any]) -> str:
+    """Render ``domain/templates/<name>`` with ``context``.
+
+    Args:
+        name: The template file name (``model.py.jinja``).
+        context: The variables.
+
+    Returns:
+        The rendered text, ending with exactly one newline.
+    """
+    import jinja2  # lazy: keeps `gospel --help` fast
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # renders Python source, never HTML
+    )
+    text = environment.get_template(name).render(**context)
+    return text.rstrip("\n") + "\n"

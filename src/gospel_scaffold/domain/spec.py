@@ -1,0 +1,152 @@
+"""Resolve a domain's references: which models, repositories and records its ``ref`` fields use."""
+
+from __future__ import annotations
+
+from gospel_scaffold.domain.fields import Field, parse_fields
+from gospel_scaffold.domain.naming import DomainNames, domain_names
+from gospel_scaffold.domain.project import Project
+from gospel_scaffold.domain.record import DomainRecord
+from gospel_scaffold.domain.render import DomainSpec, RefTarget
+from gospel_scaffold.errors import InvalidInputError
+
+__all__ = ["USER_NAMES", "build_spec"]
+
+USER_NAMES = DomainNames(
+    singular="user",
+    plural="users",
+    class_name="User",
+    table="users",
+    module="user",
+    url_prefix="/users",
+    tag="Users",
+    title="user",
+)
+"""The built-in users domain of every generated project."""
+
+
+def _resolve_names(ref: str) -> DomainNames:
+    if ref in ("user", "users"):
+        return USER_NAMES
+    return domain_names(ref)
+
+
+def _target_of(
+    ref: str, own: DomainNames, project: Project, records: dict[str, DomainRecord], spec: str
+) -> tuple[DomainNames, DomainRecord | None]:
+    try:
+        target = _resolve_names(ref)
+    except InvalidInputError:
+        raise InvalidInputError(
+            f"Field {spec!r}: {ref!r} is not a domain name; use e.g. customer:ref:customers"
+        ) from None
+    if target.plural == own.plural:
+        raise InvalidInputError(
+            f"Field {spec!r}: a domain cannot reference itself yet; reference another domain"
+        )
+    if target is USER_NAMES:
+        return target, None
+    record = records.get(target.plural)
+    if record is not None:
+        return domain_names(record.plural, singular=record.singular, plural=record.plural), record
+    known = ", ".join(["users", *sorted(records)])
+    if target.table in project.models:
+        raise InvalidInputError(
+            f"Field {spec!r}: {target.plural!r} was not added with gospel add-domain, so its "
+            f"shape is unknown; reference one of: {known}"
+        )
+    raise InvalidInputError(
+        f"Field {spec!r}: the referenced domain {target.plural!r} does not exist; add it first "
+        f"(gospel add-domain {target.plural} ...) or reference one of: {known}"
+    )
+
+
+def _target(
+    names: DomainNames, record: DomainRecord | None, back_populates: str, *, ambiguous: bool
+) -> RefTarget:
+    if record is None:
+        return RefTarget(
+            names=names,
+            model_module="user",
+            repository_module="user_repository",
+            repository_class="UserRepository",
+            owner=False,
+            is_user=True,
+            back_populates=back_populates,
+            ambiguous=ambiguous,
+        )
+    return RefTarget(
+        names=names,
+        model_module=names.module,
+        repository_module=names.repository_module,
+        repository_class=f"{names.class_name}Repository",
+        owner=record.owner,
+        is_user=False,
+        fields=tuple(parse_fields(record.fields)),
+        back_populates=back_populates,
+        ambiguous=ambiguous,
+    )
+
+
+def build_spec(
+    names: DomainNames,
+    fields: list[Field],
+    owner: bool,
+    project: Project,
+    records: dict[str, DomainRecord],
+    *,
+    seen: frozenset[str] = frozenset(),
+) -> DomainSpec:
+    """Resolve every reference of a domain (and, for the tests, of the domains it references).
+
+    Args:
+        names: The domain's names.
+        fields: Its parsed fields.
+        owner: Whether its rows have an owner.
+        project: The project.
+        records: Every record of the project.
+        seen: Domains already being resolved (guards against cycles).
+
+    Returns:
+        The domain spec.
+
+    Raises:
+        InvalidInputError: A referenced domain is missing or unknown.
+    """
+    refs: dict[str, RefTarget] = {}
+    counts: dict[str, int] = {}
+    for item in fields:
+        if item.type == "ref":
+            assert item.ref is not None
+            target_names, _ = _target_of(item.ref, names, project, records, item.spec)
+            counts[target_names.plural] = counts.get(target_names.plural, 0) + 1
+    if owner:
+        counts["users"] = counts.get("users", 0) + 1
+    samples: dict[str, DomainSpec] = {}
+    for item in fields:
+        if item.type != "ref":
+            continue
+        assert item.ref is not None
+        target_names, record = _target_of(item.ref, names, project, records, item.spec)
+        attribute = names.plural
+        ambiguous = counts[target_names.plural] > 1
+        if ambiguous:
+            attribute = f"{names.plural}_as_{item.name}"
+        refs[item.name] = _target(target_names, record, attribute, ambiguous=ambiguous)
+        if record is not None and record.plural not in seen and record.plural not in samples:
+            samples[record.plural] = build_spec(
+                target_names,
+                list(refs[item.name].fields),
+                record.owner,
+                project,
+                records,
+                seen=seen | {names.plural},
+            )
+    return DomainSpec(
+        names=names,
+        fields=tuple(fields),
+        owner=owner,
+        refs=refs,
+        owner_back_populates=names.plural,
+        samples=samples,
+        owner_ambiguous=owner and counts["users"] > 1,
+    )

@@ -1,0 +1,227 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from domain_support import snapshot
+
+from gospel_scaffold.domain.add import AddRequest, plan_add
+from gospel_scaffold.domain.apply import apply_plan
+from gospel_scaffold.domain.record import load_record
+from gospel_scaffold.errors import (
+    GospelError,
+    InvalidInputError,
+    MigrationError,
+    ProjectError,
+    TargetExistsError,
+)
+
+PAYMENTS = [
+    "amount:decimal:12,2",
+    "currency:str:3",
+    "status:enum:pending,paid,failed",
+    "note:text:null",
+    "paid_at:datetime:null",
+    "customer:ref:customers",
+]
+CUSTOMERS = ["name:str:100", "email:str:320:unique"]
+
+
+def add(project: Path, name: str, specs: list[str], **options: object) -> None:
+    apply_plan(plan_add(AddRequest(name, specs, project, **options)))  # type: ignore[arg-type]
+
+
+def test_the_plan_covers_the_gospel_checklist_and_writes_nothing(project: Path) -> None:
+    before = snapshot(project)
+
+    plan = plan_add(AddRequest("customers", CUSTOMERS, project))
+
+    assert snapshot(project) == before
+    assert [(change.action, change.path) for change in plan.changes] == [
+        ("create", "app/models/customers.py"),
+        ("create", "app/schemas/customers.py"),
+        ("create", "app/repositories/customers_repository.py"),
+        ("create", "app/services/customers_service.py"),
+        ("create", "app/api/routes/customers.py"),
+        ("update", "app/api/routes/__init__.py"),
+        ("update", "app/db/database.py"),
+        ("update", "app/models/user.py"),
+        ("create", plan.changes[8].path),
+        ("create", "tests/unit/test_customers_service.py"),
+        ("create", "tests/integration/test_customers_routes.py"),
+        ("create", ".gospel/domains/customers.json"),
+    ]
+    assert plan.changes[8].path.startswith("migrations/versions/")
+    assert plan.changes[8].path.endswith("_create_customers_table.py")
+    texts = [item.text for item in plan.checklist]
+    assert texts[0] == "Create app/models/customers.py with table definition"
+    assert "Import and add router to app/api/routes/__init__.py" in texts
+    assert "Add model import to app/db/database.py" in texts
+    assert [item.done for item in plan.checklist][-2:] == [False, False]
+
+
+def test_apply_writes_the_slice_and_records_it(project: Path) -> None:
+    add(project, "customers", CUSTOMERS)
+    add(project, "payment", PAYMENTS)
+
+    model = (project / "app/models/payments.py").read_text()
+    assert "class Payment(TimestampMixin, Base):" in model
+    assert '__tablename__ = "payments"' in model
+    assert "from app.models.customers import Customer" in model.split("if TYPE_CHECKING:")[1]
+    assert "import app.models" not in model.split("if TYPE_CHECKING:")[0]
+    customers = (project / "app/models/customers.py").read_text()
+    assert 'payments: Mapped[list["Payment"]] = relationship(' in customers
+    record = load_record(project, "payments")
+    assert record is not None
+    assert record.fields == PAYMENTS
+    assert set(record.files) >= {"app/models/payments.py", record.migration["path"]}
+    assert {edit.kind for edit in record.edits} == {"router", "model_registry", "back_populates"}
+    customers_revision = load_record(project, "customers")
+    assert customers_revision is not None
+    assert record.migration["down_revision"] == customers_revision.migration["revision"]
+
+
+def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
+    add(project, "customers", CUSTOMERS)
+    before = snapshot(project)
+
+    plan = plan_add(AddRequest("customer", CUSTOMERS, project))
+
+    assert not plan.changed
+    assert {change.action for change in plan.changes} == {"unchanged"}
+    assert "already added and up to date" in plan.notes[0]
+    apply_plan(plan)
+    assert snapshot(project) == before
+    routes = (project / "app/api/routes/__init__.py").read_text()
+    assert routes.count("customers.router") == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "specs", "error", "message"),
+    [
+        ("order", ["total:int"], InvalidInputError, "'order' is an SQL reserved word"),
+        ("Payments", ["total:int"], InvalidInputError, "lower-case snake_case"),
+        ("payments", ["order:int"], InvalidInputError, "'order' is an SQL reserved word"),
+        ("payments", ["total:money"], InvalidInputError, "unknown type 'money'"),
+        ("payments", ["total:int:nullable"], InvalidInputError, "unknown modifier 'nullable'"),
+        ("payments", ["id:int"], InvalidInputError, "generated for every domain"),
+        ("payments", ["model_x:int"], InvalidInputError, "reserved by SQLAlchemy or Pydantic"),
+        ("users", ["nickname:str"], TargetExistsError, "already exists (table 'users'"),
+        ("payments", ["customer:ref:customers"], InvalidInputError, "'customers' does not exist"),
+        ("payments", ["payer:ref:payments"], InvalidInputError, "cannot reference itself"),
+        ("payments", [], InvalidInputError, "at least one field"),
+    ],
+)
+def test_bad_input_is_one_clear_line_and_writes_nothing(
+    project: Path, name: str, specs: list[str], error: type[GospelError], message: str
+) -> None:
+    before = snapshot(project)
+
+    with pytest.raises(error) as raised:
+        plan_add(AddRequest(name, specs, project))
+
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert snapshot(project) == before
+
+
+def test_a_reference_to_a_hand_written_model_is_refused(project: Path) -> None:
+    (project / "app/models/legacy.py").write_text(
+        "from app.db.database import Base\n\n\n"
+        "class Legacy(Base):\n    __tablename__ = 'legacies'\n"
+    )
+
+    with pytest.raises(InvalidInputError, match="was not added with gospel add-domain"):
+        plan_add(AddRequest("payments", ["legacy:ref:legacies"], project))
+
+
+def test_several_migration_heads_are_refused(project: Path) -> None:
+    (project / "migrations/versions/aaaa_branch.py").write_text(
+        'revision = "aaaa"\ndown_revision = "3f9c2a7d5b10"\n'
+    )
+    (project / "migrations/versions/bbbb_branch.py").write_text(
+        'revision = "bbbb"\ndown_revision = "3f9c2a7d5b10"\n'
+    )
+    before = snapshot(project)
+
+    with pytest.raises(MigrationError, match=r"several heads \(aaaa, bbbb\).*alembic merge heads"):
+        plan_add(AddRequest("customers", CUSTOMERS, project))
+    assert snapshot(project) == before
+
+
+def test_a_modified_generated_file_stops_the_run_unless_force(project: Path) -> None:
+    add(project, "customers", CUSTOMERS)
+    service = project / "app/services/customers_service.py"
+    service.write_text(service.read_text() + "\n# my change\n")
+
+    with pytest.raises(
+        TargetExistsError, match=r"customers_service.py exists and differs.*--force"
+    ):
+        plan_add(AddRequest("customers", CUSTOMERS, project))
+
+    plan = plan_add(AddRequest("customers", CUSTOMERS, project, force=True))
+    assert [change.path for change in plan.changes if change.changes_disk] == [
+        "app/services/customers_service.py"
+    ]
+    apply_plan(plan)
+    assert "# my change" not in service.read_text()
+
+
+def test_other_fields_for_an_existing_domain_are_refused(project: Path) -> None:
+    add(project, "customers", CUSTOMERS)
+
+    with pytest.raises(TargetExistsError, match=r"already exists with other fields.*remove-domain"):
+        plan_add(AddRequest("customers", ["name:str:50"], project))
+
+
+def test_a_directory_that_is_not_a_gospel_project_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ProjectError, match="is not a project made by `gospel new`"):
+        plan_add(AddRequest("customers", CUSTOMERS, tmp_path))
+
+
+def test_dry_run_diff_shows_new_files_and_edits(project: Path) -> None:
+    diff = plan_add(AddRequest("customers", CUSTOMERS, project)).diff()
+
+    assert "--- /dev/null\n+++ b/app/models/customers.py\n" in diff
+    assert "--- a/app/api/routes/__init__.py\n+++ b/app/api/routes/__init__.py\n" in diff
+    assert (
+        "-from app.api.routes import auth, users\n"
+        "+from app.api.routes import auth, customers, users\n" in diff
+    )
+    assert "+from app.models.customers import Customer  # noqa: E402, F401\n" in diff
+
+
+def test_the_json_plan_has_the_documented_shape(project: Path) -> None:
+    data = plan_add(AddRequest("customers", CUSTOMERS, project)).to_json(applied=False)
+
+    assert json.loads(json.dumps(data)) == data
+    assert set(data) == {
+        "schema_version",
+        "operation",
+        "domain",
+        "project",
+        "applied",
+        "changed",
+        "changes",
+        "checklist",
+        "notes",
+    }
+    assert (data["schema_version"], data["operation"], data["domain"]) == (
+        1,
+        "add-domain",
+        "customers",
+    )
+    assert set(data["changes"][0]) == {"path", "action", "step", "summary", "sha256"}
+    assert set(data["checklist"][0]) == {"step", "text", "done"}
+
+
+def test_no_owner_makes_a_shared_resource_without_owner_id(project: Path) -> None:
+    add(project, "tags", ["label:str:50:unique"], owner=False)
+
+    model = (project / "app/models/tags.py").read_text()
+    assert "owner_id" not in model
+    assert "relationship" not in model
+    assert "tags" not in (project / "app/models/user.py").read_text()
+    service = (project / "app/services/tags_service.py").read_text()
+    assert 'ForbiddenError("Only superusers can change tags")' in service

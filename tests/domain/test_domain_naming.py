@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from gospel_scaffold.domain.naming import domain_names
+from gospel_scaffold.errors import InvalidInputError
+
+
+@pytest.mark.parametrize("given", ["payments", "payment"])
+def test_singular_or_plural_input_gives_the_same_names(given: str) -> None:
+    names = domain_names(given)
+
+    assert names.class_name == "Payment"
+    assert names.table == names.module == names.plural == "payments"
+    assert names.singular == "payment"
+    assert names.url_prefix == "/payments"
+    assert names.tag == "Payments"
+    assert names.repository_module == "payments_repository"
+    assert names.service_module == "payments_service"
+
+
+def test_multi_word_names_use_the_last_word_for_inflection() -> None:
+    names = domain_names("invoice_items")
+
+    assert (names.singular, names.class_name) == ("invoice_item", "InvoiceItem")
+    assert names.url_prefix == "/invoice-items"
+    assert names.tag == "Invoice Items"
+
+
+def test_singular_and_plural_overrides_fix_what_inflect_gets_wrong() -> None:
+    assert domain_names("data").class_name == "Datum"
+
+    names = domain_names("data", singular="data", plural="data")
+
+    assert (names.class_name, names.table) == ("Data", "data")
+    assert domain_names("staff", plural="staff_members").table == "staff_members"
+
+
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("Payments", "snake_case"),
+        ("2fa", "snake_case"),
+        ("pay-ments", "snake_case"),
+        ("class", "Python keyword"),
+        ("match", "soft keyword"),
+        ("list", "builtin"),
+        ("order", "SQL reserved word"),
+        ("group", "SQL reserved word"),
+        ("metadata", "SQLAlchemy or Pydantic"),
+    ],
+)
+def test_invalid_domain_names_are_refused_with_the_reason(name: str, reason: str) -> None:
+    with pytest.raises(InvalidInputError, match=reason):
+        domain_names(name)
+
+
+def test_a_refused_singular_form_is_reported_as_such() -> None:
+    with pytest.raises(InvalidInputError, match="Singular form 'order' is an SQL reserved word"):
+        domain_names("orders")

@@ -1,0 +1,178 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gospel_scaffold.domain.registry import (
+    BackPopulates,
+    add_back_populates,
+    add_model_import,
+    add_router,
+    format_call_assignment,
+    remove_back_populates,
+    remove_model_import,
+    remove_router,
+)
+from gospel_scaffold.errors import EditError
+
+PAYMENTS_ON_USER = BackPopulates("User", "payments", "Payment", "app.models.payments", "owner")
+
+
+def _router(source: str, module: str = "payments") -> str:
+    return add_router(
+        source, module=module, prefix=f"/{module}", tag=module.capitalize(), path="routes"
+    )
+
+
+def test_router_registration_is_added_once_and_removed_exactly(shop_template: Path) -> None:
+    original = (shop_template / "app/api/routes/__init__.py").read_text()
+
+    added = _router(original)
+
+    assert "from app.api.routes import auth, payments, users\n" in added
+    assert added.endswith(
+        'api_router.include_router(payments.router, prefix="/payments", tags=["Payments"])\n'
+    )
+    assert _router(added) == added
+    assert remove_router(added, module="payments", path="routes") == original
+    assert remove_router(original, module="payments", path="routes") == original
+
+
+def test_router_edit_keeps_comments_and_wraps_long_imports() -> None:
+    source = (
+        "from fastapi import APIRouter\n\n"
+        "from app.api.routes import auth  # the switchboard\n\n"
+        "api_router = APIRouter()\n"
+        "# auth first\n"
+        'api_router.include_router(auth.router, prefix="/auth", tags=["Auth"])  # keep\n'
+    )
+    modules = ["invoice_line_items", "customer_addresses", "payment_methods", "shipping_zones"]
+    edited = source
+    for module in modules:
+        edited = _router(edited, module)
+
+    assert "# the switchboard" in edited
+    assert "# auth first\n" in edited
+    assert '["Auth"])  # keep\n' in edited
+    assert "from app.api.routes import (  # the switchboard\n    auth,\n" in edited
+    for module in reversed(modules):
+        edited = remove_router(edited, module=module, path="routes")
+    assert edited == source
+
+
+def test_router_file_without_the_switchboard_shape_prints_the_snippet() -> None:
+    with pytest.raises(EditError) as raised:
+        _router("from fastapi import APIRouter\n\napi_router = APIRouter()\n")
+
+    assert "from app.api.routes import payments" in str(raised.value)
+    assert 'api_router.include_router(payments.router, prefix="/payments"' in str(raised.value)
+
+
+def test_model_registry_stays_sorted_and_reverses_exactly(shop_template: Path) -> None:
+    original = (shop_template / "app/db/database.py").read_text()
+
+    edited = add_model_import(original, module="payments", class_name="Payment", path="db")
+    edited = add_model_import(edited, module="customers", class_name="Customer", path="db")
+    edited = add_model_import(edited, module="zebras", class_name="Zebra", path="db")
+
+    registry = edited[edited.index("# Model registry") :].splitlines()[1:]
+    assert registry == [
+        "from app.models.customers import Customer  # noqa: E402, F401",
+        "from app.models.payments import Payment  # noqa: E402, F401",
+        "from app.models.user import User  # noqa: E402, F401",
+        "from app.models.zebras import Zebra  # noqa: E402, F401",
+    ]
+    assert add_model_import(edited, module="payments", class_name="Payment", path="db") == edited
+    for module, class_name in (
+        ("zebras", "Zebra"),
+        ("payments", "Payment"),
+        ("customers", "Customer"),
+    ):
+        edited = remove_model_import(edited, module=module, class_name=class_name, path="db")
+    assert edited == original
+
+
+def test_a_database_module_without_registry_prints_the_line_to_add() -> None:
+    with pytest.raises(EditError, match=r"from app\.models\.payments import Payment  # noqa"):
+        add_model_import("x = 1\n", module="payments", class_name="Payment", path="db")
+
+
+def test_unparsable_files_are_refused() -> None:
+    with pytest.raises(EditError, match="is not valid Python"):
+        add_model_import("def (:\n", module="payments", class_name="Payment", path="db")
+
+
+def test_back_populates_adds_the_collection_and_its_imports(shop_template: Path) -> None:
+    original = (shop_template / "app/models/user.py").read_text()
+
+    edited = add_back_populates(original, PAYMENTS_ON_USER, path="user.py")
+
+    assert "from typing import TYPE_CHECKING\n\nfrom sqlalchemy import" in edited
+    assert "from sqlalchemy.orm import Mapped, mapped_column, relationship\n" in edited
+    assert "if TYPE_CHECKING:\n    from app.models.payments import Payment\n" in edited
+    assert (
+        '    payments: Mapped[list["Payment"]] = relationship(\n'
+        '        back_populates="owner", lazy="raise", passive_deletes=True\n    )\n'
+    ) in edited
+    assert add_back_populates(edited, PAYMENTS_ON_USER, path="user.py") == edited
+    compile(edited, "user.py", "exec")
+
+
+def test_back_populates_reverse_exactly_in_any_order(shop_template: Path) -> None:
+    original = (shop_template / "app/models/user.py").read_text()
+    tags = BackPopulates("User", "tags_as_author", "Tag", "app.models.tags", "author")
+
+    edited = add_back_populates(original, PAYMENTS_ON_USER, path="user.py")
+    edited = add_back_populates(edited, tags, path="user.py")
+
+    assert (
+        "    from app.models.payments import Payment\n    from app.models.tags import Tag\n"
+        in edited
+    )
+    once = remove_back_populates(edited, PAYMENTS_ON_USER, path="user.py")
+    assert "Payment" not in once
+    assert "TYPE_CHECKING" in once
+    assert remove_back_populates(once, tags, path="user.py") == original
+
+
+def test_an_existing_attribute_with_another_meaning_is_refused(shop_template: Path) -> None:
+    source = (shop_template / "app/models/user.py").read_text()
+    clash = BackPopulates("User", "email", "Payment", "app.models.payments", "owner")
+
+    with pytest.raises(EditError, match=r"User.email in user.py already exists"):
+        add_back_populates(source, clash, path="user.py")
+    with pytest.raises(EditError, match="has no class Account"):
+        add_back_populates(
+            source,
+            BackPopulates("Account", "payments", "Payment", "app.models.payments", "owner"),
+            path="user.py",
+        )
+
+
+@pytest.mark.parametrize(
+    ("indent", "expected"),
+    [
+        (0, 'x: int = f(a="1", b="2")\n'),
+        (20, 'x: int = f(\n    a="1", b="2"\n)\n'),
+        (28, 'x: int = f(\n    a="1",\n    b="2",\n)\n'),
+    ],
+)
+def test_call_assignments_wrap_like_ruff(indent: int, expected: str) -> None:
+    assert (
+        format_call_assignment("x: int", "f", ['a="1"', 'b="2"'], indent=indent, line_length=40)
+        == expected
+    )
+
+
+def test_a_second_foreign_key_to_the_same_table_names_its_column(shop_template: Path) -> None:
+    original = (shop_template / "app/models/user.py").read_text()
+    payer = BackPopulates(
+        "User", "payments_as_payer", "Payment", "app.models.payments", "payer", "Payment.payer_id"
+    )
+
+    edited = add_back_populates(original, payer, path="user.py")
+
+    assert 'foreign_keys="Payment.payer_id"' in edited
+    assert max(len(line) for line in edited.splitlines()) <= 100
+    assert remove_back_populates(edited, payer, path="user.py") == original
