@@ -1,0 +1,147 @@
+"""Model rules (GOS1xx): the gospel's Rule 2 (string relationships) and Rule 3 (no logic)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from gospel_scaffold.check.model import RULES, Violation
+from gospel_scaffold.check.project import Project, SourceFile, call_name
+from gospel_scaffold.check.queries import db_calls, session_creations
+
+__all__ = ["CHECKS", "MODELS", "is_mapped_class", "mapped_classes", "model_modules"]
+
+#: The models package.
+MODELS = "app.models"
+
+
+def model_modules(project: Project) -> list[SourceFile]:
+    """Return the model modules: every file below ``app/models/`` except ``__init__.py``."""
+    return [source for source in project.tree_under("app/models") if not source.is_package]
+
+
+def is_mapped_class(node: ast.ClassDef) -> bool:
+    """Whether a class maps a table: it sets ``__tablename__`` or ``__table__`` (not abstract)."""
+    mapped = False
+    for statement in node.body:
+        targets: list[ast.expr] = []
+        if isinstance(statement, ast.Assign):
+            targets = statement.targets
+        elif isinstance(statement, ast.AnnAssign):
+            targets = [statement.target]
+        for target in targets:
+            if not isinstance(target, ast.Name):
+                continue
+            if target.id in {"__tablename__", "__table__"}:
+                mapped = True
+            elif (
+                target.id == "__abstract__"
+                and isinstance(statement, ast.Assign)
+                and isinstance(statement.value, ast.Constant)
+                and statement.value.value is True
+            ):
+                return False
+    return mapped
+
+
+def mapped_classes(source: SourceFile) -> list[ast.ClassDef]:
+    """Return the mapped classes defined at the top level of ``source``."""
+    return [
+        node
+        for node in source.tree.body
+        if isinstance(node, ast.ClassDef) and is_mapped_class(node)
+    ]
+
+
+def _defines_models(project: Project, module: str) -> bool:
+    target = project.modules.get(module)
+    if target is None or target.is_package:
+        return True  # the package re-exports models, or a module we cannot see
+    return bool(mapped_classes(target))
+
+
+def _model_imports_model(project: Project) -> Iterator[Violation]:
+    rule = RULES["GOS101"]
+    for source in model_modules(project):
+        reported: set[int] = set()
+        for ref in source.imports:
+            if ref.type_checking or id(ref.node) in reported:
+                continue
+            if not (ref.module == MODELS or ref.module.startswith(MODELS + ".")):
+                continue
+            if ref.module == source.module or not _defines_models(project, ref.module):
+                continue
+            reported.add(id(ref.node))
+            what = f"{ref.module}.{ref.name}" if ref.name else ref.module
+            yield rule.at(
+                source,
+                ref.node,
+                f"model module {source.module} imports {what} at runtime; model modules must "
+                "not import each other (circular imports)",
+            )
+
+
+def _relationship_class_argument(project: Project) -> Iterator[Violation]:
+    rule = RULES["GOS102"]
+    for source in model_modules(project):
+        if not source.mentions("relationship"):
+            continue
+        for node in source.calls:
+            if call_name(node) != "relationship":
+                continue
+            target: ast.expr | None = node.args[0] if node.args else None
+            for keyword in node.keywords:
+                if keyword.arg == "argument":
+                    target = keyword.value
+            if isinstance(target, ast.Name | ast.Attribute):
+                name = ast.unparse(target)
+                yield rule.at(
+                    source,
+                    target,
+                    f"relationship() is given the class {name}; give it the string "
+                    f'"{name.rsplit(".", 1)[-1]}"',
+                    fix=f'Write relationship("{name.rsplit(".", 1)[-1]}", ...) and import '
+                    f"{name} only under `if TYPE_CHECKING:` for annotations.",
+                )
+
+
+def _is_sql_expression(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Whether a method builds SQL for a hybrid attribute (``@<attr>.expression``)."""
+    for decorator in function.decorator_list:
+        target = decorator.func if isinstance(decorator, ast.Call) else decorator
+        if isinstance(target, ast.Attribute) and target.attr in {"expression", "inplace"}:
+            return True
+        if isinstance(target, ast.Name) and target.id in {"column_property", "query_expression"}:
+            return True
+    return False
+
+
+def _model_business_logic(project: Project) -> Iterator[Violation]:
+    rule = RULES["GOS103"]
+    for source in model_modules(project):
+        for cls in (node for node in source.tree.body if isinstance(node, ast.ClassDef)):
+            for method in cls.body:
+                if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
+                    continue
+                if _is_sql_expression(method):
+                    continue
+                found = next(db_calls(source, method), None) or next(
+                    session_creations(source, method), None
+                )
+                if found is None:
+                    continue
+                call, label = found
+                yield rule.at(
+                    source,
+                    call,
+                    f"model method {cls.name}.{method.name}() works with the database "
+                    f"({label}); models hold no business logic",
+                )
+
+
+#: The checks of this family, by rule code.
+CHECKS = {
+    "GOS101": _model_imports_model,
+    "GOS102": _relationship_class_argument,
+    "GOS103": _model_business_logic,
+}

@@ -1,0 +1,106 @@
+"""GOS201-GOS203: the model registry and the router switchboard."""
+
+from __future__ import annotations
+
+
+def test_clean_project_breaks_no_registration_rule(project):
+    assert project.found("GOS2") == []
+
+
+def test_model_missing_from_the_registry_is_reported(project):
+    project.replace(
+        "app/db/database.py", "from app.models.payments import Payment  # noqa: E402, F401\n", ""
+    )
+    line = project.line_of("app/models/payments.py", "class Payment")
+    result = project.check(select=["GOS201"])
+    assert [(v.path, v.line, v.code) for v in result.violations] == [
+        ("app/models/payments.py", line, "GOS201")
+    ]
+    assert "from app.models.payments import Payment" in result.violations[0].fix
+
+
+def test_models_imported_through_the_models_package_count_as_registered(project):
+    project.replace(
+        "app/db/database.py",
+        "from app.models.user import User  # noqa: E402, F401\n"
+        "from app.models.payments import Payment  # noqa: E402, F401\n",
+        "import app.models  # noqa: E402, F401\n",
+    )
+    project.write(
+        "app/models/__init__.py",
+        "from app.models.payments import Payment\nfrom app.models.user import User\n",
+    )
+    assert project.found("GOS201") == []
+
+
+def test_mixins_and_abstract_classes_need_no_registration(project):
+    project.write(
+        "app/models/mixins.py",
+        """
+        class AuditMixin:
+            pass
+
+
+        class AbstractThing(Base):
+            __abstract__ = True
+            __tablename__ = "never"
+        """,
+    )
+    assert project.found("GOS201") == []
+
+
+def test_every_model_is_reported_when_database_py_is_missing(project):
+    project.remove("app/db/database.py")
+    assert {path for path, _, _ in project.found("GOS201")} == {
+        "app/models/payments.py",
+        "app/models/user.py",
+    }
+
+
+def test_router_not_included_is_reported(project):
+    project.write(
+        "app/api/routes/refunds.py",
+        """
+        from fastapi import APIRouter
+
+        router = APIRouter()
+        """,
+    )
+    assert project.found("GOS202") == [("app/api/routes/refunds.py", 3, "GOS202")]
+
+
+def test_router_included_under_an_alias_counts_as_included(project):
+    project.write(
+        "app/api/routes/refunds.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+    )
+    project.append(
+        "app/api/routes/__init__.py",
+        "from app.api.routes.refunds import router as refunds_router\n"
+        'api_router.include_router(refunds_router, prefix="/refunds")\n',
+    )
+    assert project.found("GOS202") == []
+
+
+def test_route_module_without_a_router_is_not_a_router(project):
+    project.write("app/api/routes/helpers.py", "def page_size() -> int:\n    return 20\n")
+    assert project.found("GOS202") == []
+
+
+def test_router_included_twice_is_reported_on_the_second_inclusion(project):
+    project.append(
+        "app/api/routes/__init__.py",
+        'api_router.include_router(payments.router, prefix="/payments-again")\n',
+    )
+    line = project.line_of("app/api/routes/__init__.py", "payments-again")
+    assert project.found("GOS203") == [("app/api/routes/__init__.py", line, "GOS203")]
+
+
+def test_relative_import_in_the_switchboard_is_understood(project):
+    project.write(
+        "app/api/routes/refunds.py", "from fastapi import APIRouter\n\nrouter = APIRouter()\n"
+    )
+    project.append(
+        "app/api/routes/__init__.py",
+        'from . import refunds\n\napi_router.include_router(refunds.router, prefix="/refunds")\n',
+    )
+    assert project.found("GOS202") == []

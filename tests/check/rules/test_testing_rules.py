@@ -1,0 +1,64 @@
+"""GOS701: every domain has tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from gospel_scaffold.check.rules.testing import name_variants
+
+
+def test_clean_project_tests_every_domain(project):
+    assert project.found("GOS7") == []
+
+
+def test_domain_with_no_test_is_reported_at_its_router(project):
+    project.remove("tests/integration/test_payments_routes.py")
+    line = project.line_of("app/api/routes/payments.py", "router = APIRouter()")
+    assert project.found("GOS701") == [("app/api/routes/payments.py", line, "GOS701")]
+
+
+def test_importing_the_service_counts_as_a_test(project):
+    project.remove("tests/integration/test_payments_routes.py")
+    project.write(
+        "tests/unit/test_payments_service.py",
+        "from app.services.payments_service import PaymentService\n\n\ndef test_x():\n"
+        "    assert PaymentService\n",
+    )
+    assert project.found("GOS701") == []
+
+
+def test_a_similar_prefix_does_not_count(project):
+    project.write(
+        "tests/integration/test_payments_routes.py",
+        'async def test_x(client):\n    await client.get("/api/v1/payments-archive")\n',
+    )
+    assert [path for path, *_ in project.found("GOS701")] == ["app/api/routes/payments.py"]
+
+
+def test_model_only_domain_without_tests_is_reported_at_its_model(project):
+    project.write(
+        "app/models/audit_log.py",
+        """
+        from app.db.database import Base
+
+
+        class AuditLog(Base):
+            __tablename__ = "audit_logs"
+        """,
+    )
+    assert project.found("GOS701") == [("app/models/audit_log.py", 4, "GOS701")]
+
+
+def test_model_is_one_domain_with_its_plural_router(project):
+    # app/models/user.py and app/api/routes/users.py: tested through "/users".
+    assert project.found("GOS701") == []
+    project.remove("tests/integration/test_users_routes.py")
+    assert [path for path, *_ in project.found("GOS701")] == ["app/api/routes/users.py"]
+
+
+@pytest.mark.parametrize(
+    ("name", "variant"),
+    [("user", "users"), ("users", "user"), ("category", "categories"), ("boxes", "box")],
+)
+def test_name_variants_cover_simple_plurals(name, variant):
+    assert variant in name_variants(name)

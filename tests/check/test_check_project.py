@@ -1,0 +1,41 @@
+"""Reading a project: what is read, and when it cannot be read."""
+
+from __future__ import annotations
+
+import pytest
+
+from gospel_scaffold.check.project import load_project
+from gospel_scaffold.errors import UnreadableProjectError
+
+
+def test_folder_without_an_app_package_is_unreadable(tmp_path):
+    with pytest.raises(UnreadableProjectError, match="has no app/ package"):
+        load_project(tmp_path)
+
+
+def test_syntax_error_is_unreadable_with_its_location(project):
+    project.write("app/services/broken.py", "def oops(:\n    pass\n")
+    with pytest.raises(UnreadableProjectError, match=r"app/services/broken.py:1:\d+"):
+        project.check()
+
+
+def test_app_and_tests_are_read_but_virtualenvs_and_caches_are_not(project):
+    project.write("app/.venv/lib/x.py", "def oops(:\n")
+    project.write("app/__pycache__/x.py", "def oops(:\n")
+    project.write("migrations/env.py", "def oops(:\n")
+    loaded = load_project(project.root)
+    assert "app/models/user.py" in loaded.files
+    assert "tests/integration/test_users_routes.py" in loaded.files
+    assert not any(
+        ".venv" in p or "__pycache__" in p or p.startswith("migrations") for p in loaded.files
+    )
+
+
+def test_imports_are_resolved_to_modules(project):
+    loaded = load_project(project.root)
+    switchboard = loaded.files["app/api/routes/__init__.py"]
+    modules = {ref.module for ref in switchboard.imports}
+    assert {"app.api.routes.payments", "app.api.routes.users", "fastapi"} <= modules
+    payments = loaded.files["app/models/payments.py"]
+    user_import = next(ref for ref in payments.imports if ref.module == "app.models.user")
+    assert user_import.type_checking
