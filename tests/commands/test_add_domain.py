@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import shutil
-import subprocess
-import sys
-from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
+from domain.domain_support import snapshot
+
+if TYPE_CHECKING:
+    from conftest import AssertOneLineError, RunGospel
 
 PAYMENTS = [
     "amount:decimal:12,2",
@@ -23,49 +22,12 @@ PAYMENTS = [
 ]
 
 
-def gospel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gospel_scaffold", *args],
-        cwd=cwd,
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
+def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    first = run_gospel(
+        "add-domain", "customers", "name:str:100", "email:str:320:unique", cwd=shop_project
     )
-
-
-def tree(root: Path) -> dict[str, str]:
-    return {
-        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
-    }
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], fragment: str) -> None:
-    assert result.returncode != 0, result.stdout
-    assert "Traceback" not in result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("Error: ")
-    assert fragment in lines[0]
-
-
-@pytest.fixture
-def shop(
-    shared_cache: Any,
-    render_project: Callable[[Mapping[str, Any], Path], Path],
-    tmp_path: Path,
-) -> Path:
-    built: Path = shared_cache.get(
-        "domain-shop", lambda root: render_project({"project_name": "shop"}, root / "shop")
-    )
-    return Path(shutil.copytree(built / "shop", tmp_path / "shop"))
-
-
-def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(shop: Path) -> None:
-    first = gospel("add-domain", "customers", "name:str:100", "email:str:320:unique", cwd=shop)
 
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
@@ -74,27 +36,37 @@ def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(shop: Path) -> 
     assert "  [x] Import and add router to app/api/routes/__init__.py" in lines
     assert "  [x] Add model import to app/db/database.py" in lines
     assert "  [ ] Run `alembic upgrade head`" in lines
-    assert (shop / "app/api/routes/customers.py").is_file()
-    before = tree(shop)
+    assert (shop_project / "app/api/routes/customers.py").is_file()
+    before = snapshot(shop_project)
 
-    again = gospel("add-domain", "customer", "name:str:100", "email:str:320:unique", cwd=shop)
+    again = run_gospel(
+        "add-domain", "customer", "name:str:100", "email:str:320:unique", cwd=shop_project
+    )
 
     assert again.returncode == 0, again.stderr
     assert "already added and up to date: nothing to do" in again.stdout
     assert "(already done)" in again.stdout
-    assert tree(shop) == before
+    assert snapshot(shop_project) == before
 
 
-def test_project_option_and_fields_file(shop: Path, tmp_path: Path) -> None:
+def test_project_option_and_fields_file(
+    shop_project: Path, tmp_path: Path, run_gospel: RunGospel
+) -> None:
     fields = tmp_path / "payments.fields"
     fields.write_text("# the issue's example\n" + "\n".join(PAYMENTS[:-1]) + "\n")
 
-    result = gospel(
-        "add-domain", "payment", "--project", str(shop), "--fields-file", str(fields), cwd=tmp_path
+    result = run_gospel(
+        "add-domain",
+        "payment",
+        "--project",
+        str(shop_project),
+        "--fields-file",
+        str(fields),
+        cwd=tmp_path,
     )
 
     assert result.returncode == 0, result.stderr
-    model = (shop / "app/models/payments.py").read_text()
+    model = (shop_project / "app/models/payments.py").read_text()
     assert "class Payment(TimestampMixin, Base):" in model
     assert "paid_at: Mapped[datetime | None]" in model
 
@@ -112,38 +84,47 @@ def test_project_option_and_fields_file(shop: Path, tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_is_one_line_with_nothing_written(
-    shop: Path, args: list[str], fragment: str, code: int
+    shop_project: Path,
+    args: list[str],
+    fragment: str,
+    code: int,
+    run_gospel: RunGospel,
+    assert_one_line_error: AssertOneLineError,
 ) -> None:
-    before = tree(shop)
+    before = snapshot(shop_project)
 
-    result = gospel("add-domain", *args, cwd=shop)
+    result = run_gospel("add-domain", *args, cwd=shop_project)
 
     assert_one_line_error(result, fragment)
     assert result.returncode == code
-    assert tree(shop) == before
+    assert snapshot(shop_project) == before
 
 
-def test_outside_a_project_is_an_error(tmp_path: Path) -> None:
-    result = gospel("add-domain", "customers", "name:str", cwd=tmp_path)
+def test_outside_a_project_is_an_error(
+    tmp_path: Path, run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
+    result = run_gospel("add-domain", "customers", "name:str", cwd=tmp_path)
 
     assert_one_line_error(result, "is not a project made by `gospel new`")
 
 
-def test_dry_run_prints_the_plan_as_unified_diffs(shop: Path) -> None:
-    before = tree(shop)
+def test_dry_run_prints_the_plan_as_unified_diffs(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    before = snapshot(shop_project)
 
-    result = gospel("add-domain", "customers", "name:str:100", "--dry-run", cwd=shop)
+    result = run_gospel("add-domain", "customers", "name:str:100", "--dry-run", cwd=shop_project)
 
     assert result.returncode == 0, result.stderr
     assert "--- /dev/null\n+++ b/app/models/customers.py\n" in result.stdout
     assert "+class Customer(TimestampMixin, Base):\n" in result.stdout
     assert "+from app.api.routes import auth, customers, users\n" in result.stdout
     assert result.stdout.rstrip().endswith("dry run, nothing was written.")
-    assert tree(shop) == before
+    assert snapshot(shop_project) == before
 
 
-def test_json_prints_the_plan_for_scripts(shop: Path) -> None:
-    result = gospel("add-domain", "customers", "name:str:100", "--json", cwd=shop)
+def test_json_prints_the_plan_for_scripts(shop_project: Path, run_gospel: RunGospel) -> None:
+    result = run_gospel("add-domain", "customers", "name:str:100", "--json", cwd=shop_project)
 
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -156,6 +137,8 @@ def test_json_prints_the_plan_for_scripts(shop: Path) -> None:
     assert {"path": "app/models/customers.py", "action": "create"}.items() <= data["changes"][
         0
     ].items()
-    assert (shop / "app/models/customers.py").is_file()
-    dry = json.loads(gospel("add-domain", "customers", "name:str:100", "--json", cwd=shop).stdout)
+    assert (shop_project / "app/models/customers.py").is_file()
+    dry = json.loads(
+        run_gospel("add-domain", "customers", "name:str:100", "--json", cwd=shop_project).stdout
+    )
     assert (dry["applied"], dry["changed"]) == (False, False)
