@@ -5,13 +5,17 @@ Tests run on a temporary SQLite file, or on PostgreSQL when TEST_DATABASE_URL is
 """
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from httpx import ASGITransport, AsyncClient
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+from pwdlib.hashers.bcrypt import BcryptHasher
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.api.dependencies import get_db
+from app.core import security
 from app.core.config import normalize_database_url
 from app.core.security import create_access_token, hash_password
 from app.db.database import Base, build_engine
@@ -20,6 +24,20 @@ from app.models.user import User
 
 USER_PASSWORD = "user-password-123"
 SUPERUSER_PASSWORD = "superuser-password-123"
+
+# Production parameters make each hash slow on purpose, to resist brute force. Tests need hashes
+# that verify, not strong ones: the cheapest Argon2 parameters keep the suite fast.
+FAST_PASSWORD_HASH = PasswordHash(
+    (Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1), BcryptHasher())
+)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hashing() -> Iterator[None]:
+    """The app hashes with FAST_PASSWORD_HASH for the whole run."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(security, "_password_hash", FAST_PASSWORD_HASH)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -79,18 +97,12 @@ async def client(
         yield client
 
 
-# Argon2 is slow on purpose: hash each fixture password once per run, not once per test.
-_password_hashes: dict[str, str] = {}
-
-
 async def _create_user(
     session: AsyncSession, email: str, password: str, *, is_superuser: bool = False
 ) -> User:
-    if password not in _password_hashes:
-        _password_hashes[password] = await hash_password(password)
     user = User(
         email=email,
-        hashed_password=_password_hashes[password],
+        hashed_password=await hash_password(password),
         full_name="Test User",
         is_superuser=is_superuser,
     )

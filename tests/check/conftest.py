@@ -316,6 +316,10 @@ class ProjectFactory:
         result = self.check(select=list(codes) if codes else None)
         return [(v.path, v.line, v.code) for v in result.violations]
 
+    def violation(self, code: str, path: str, fragment: str) -> tuple[str, int, str]:
+        """Return the `found` entry for `code` on the first line of `path` with `fragment`."""
+        return (path, self.line_of(path, fragment), code)
+
     def line_of(self, path: str, fragment: str) -> int:
         """Return the 1-based number of the first line of ``path`` containing ``fragment``."""
         lines = (self.root / path).read_text(encoding="utf-8").splitlines()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -23,6 +23,8 @@ __all__ = [
     "call_name",
     "is_type_checking_test",
     "load_project",
+    "one_per_statement",
+    "within",
 ]
 
 #: The top-level folders whose Python files are read.
@@ -138,7 +140,7 @@ class SourceFile:
         ref = self.bindings.get(name)
         if ref is None:
             return False
-        return any(ref.module == m or ref.module.startswith(m + ".") for m in modules)
+        return any(within(ref.module, m) for m in modules)
 
     def _package(self) -> str:
         return self.module if self.is_package else self.module.rpartition(".")[0]
@@ -186,6 +188,23 @@ def _child_bodies(node: ast.stmt) -> Iterator[list[ast.stmt]]:
         yield handler.body
     for case in getattr(node, "cases", ()):
         yield case.body
+
+
+def within(module: str, package: str) -> bool:
+    """Whether ``module`` is ``package`` itself or one of its submodules."""
+    return module == package or module.startswith(package + ".")
+
+
+def one_per_statement(refs: Iterable[ImportRef]) -> Iterator[ImportRef]:
+    """Yield ``refs`` but only the first of each ``import`` statement.
+
+    ``from app.api import a, b`` is one statement: a rule reports it once, not once per name.
+    """
+    seen: set[int] = set()
+    for ref in refs:
+        if id(ref.node) not in seen:
+            seen.add(id(ref.node))
+            yield ref
 
 
 def is_type_checking_test(test: ast.expr) -> bool:

@@ -2,6 +2,7 @@
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 import jwt
 from pwdlib import PasswordHash
@@ -12,23 +13,18 @@ from app.core.config import settings
 from app.schemas.auth import TokenPayload
 
 __all__ = [
-    "DUMMY_PASSWORD_HASH",
     "create_access_token",
     "decode_access_token",
     "hash_password",
+    "verify_dummy_password",
     "verify_password",
 ]
 
 # New hashes use Argon2; bcrypt hashes (imported users) still verify and are upgraded on login.
 _password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
 
-# Verified against when the email is unknown, so a failed login takes the same time either way.
-DUMMY_PASSWORD_HASH = _password_hash.hash("timing-safe-dummy-password")
-
 
 # Hashing is slow on purpose, so it runs in a worker thread instead of blocking the event loop.
-
-
 async def hash_password(password: str) -> str:
     """Hash a password with the current algorithm."""
     return await asyncio.to_thread(_password_hash.hash, password)
@@ -37,6 +33,21 @@ async def hash_password(password: str) -> str:
 async def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
     """Check a password; also return a fresh hash when the stored one is outdated."""
     return await asyncio.to_thread(_password_hash.verify_and_update, password, password_hash)
+
+
+async def verify_dummy_password(password: str) -> None:
+    """Take as long as verify_password, for logins whose email matches no account."""
+    await asyncio.to_thread(_verify_against_dummy, password)
+
+
+def _verify_against_dummy(password: str) -> None:
+    _password_hash.verify(password, _dummy_hash())
+
+
+# Made on first use, not at import, so it costs what the hasher in use costs.
+@cache
+def _dummy_hash() -> str:
+    return _password_hash.hash("timing-safe-dummy-password")
 
 
 def create_access_token(subject: str | int, expires_delta: timedelta | None = None) -> str:

@@ -2,9 +2,9 @@
 
 from app.core.exceptions import ForbiddenError, UnauthorizedError
 from app.core.security import (
-    DUMMY_PASSWORD_HASH,
     create_access_token,
     decode_access_token,
+    verify_dummy_password,
     verify_password,
 )
 from app.models.user import User
@@ -26,8 +26,8 @@ class AuthService:
         """Return the active user owning these credentials, upgrading an outdated hash."""
         user = await self.users.get_by_email(email.strip().lower())
         if user is None:
-            # Hash anyway so unknown emails answer as slowly as wrong passwords.
-            await verify_password(password, DUMMY_PASSWORD_HASH)
+            # Verify anyway so unknown emails answer as slowly as wrong passwords.
+            await verify_dummy_password(password)
             raise UnauthorizedError(_BAD_CREDENTIALS)
         verified, new_hash = await verify_password(password, user.hashed_password)
         if not verified:

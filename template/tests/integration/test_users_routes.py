@@ -145,15 +145,6 @@ async def test_read_user_returns_any_user_to_a_superuser(
     assert response.json()["email"] == user.email
 
 
-async def test_read_unknown_user_is_not_found(
-    client: AsyncClient, superuser_token_headers: dict[str, str]
-) -> None:
-    response = await client.get("/api/v1/users/999999", headers=superuser_token_headers)
-
-    assert response.status_code == 404
-    assert response.json() == {"detail": "User with id '999999' not found"}
-
-
 async def test_update_user_lets_a_superuser_deactivate_and_promote(
     client: AsyncClient, user: User, superuser_token_headers: dict[str, str]
 ) -> None:
@@ -184,14 +175,21 @@ async def test_update_user_can_reset_a_password(
     assert login.status_code == 200
 
 
-async def test_update_unknown_user_is_not_found(
-    client: AsyncClient, superuser_token_headers: dict[str, str]
+@pytest.mark.parametrize(
+    ("method", "body"), [("GET", None), ("PATCH", {"full_name": "Nobody"}), ("DELETE", None)]
+)
+async def test_unknown_user_is_not_found(
+    client: AsyncClient,
+    superuser_token_headers: dict[str, str],
+    method: str,
+    body: dict[str, str] | None,
 ) -> None:
-    response = await client.patch(
-        "/api/v1/users/999999", headers=superuser_token_headers, json={"full_name": "Nobody"}
+    response = await client.request(
+        method, "/api/v1/users/999999", headers=superuser_token_headers, json=body
     )
 
     assert response.status_code == 404
+    assert response.json() == {"detail": "User with id '999999' not found"}
 
 
 async def test_delete_user_removes_the_account(

@@ -8,10 +8,11 @@ from app.core.exceptions import ForbiddenError, UnauthorizedError
 from app.core.security import create_access_token, decode_access_token
 from app.models.user import User
 from app.services.auth_service import AuthService
+from tests.conftest import FAST_PASSWORD_HASH
 from tests.unit.fakes import InMemoryUserRepository
 
 PASSWORD = "password-123"
-PASSWORD_HASH = PasswordHash.recommended().hash(PASSWORD)
+PASSWORD_HASH = FAST_PASSWORD_HASH.hash(PASSWORD)
 
 
 def make_user(*, is_active: bool = True, password_hash: str | None = None) -> User:
@@ -50,7 +51,8 @@ async def test_authenticate_refuses_an_inactive_user() -> None:
 
 
 async def test_authenticate_upgrades_a_bcrypt_hash_to_argon2() -> None:
-    bcrypt_hash = PasswordHash((BcryptHasher(),)).hash(PASSWORD)
+    # The lowest bcrypt cost: the test needs a bcrypt hash, not a strong one.
+    bcrypt_hash = PasswordHash((BcryptHasher(rounds=4),)).hash(PASSWORD)
     user = make_user(password_hash=bcrypt_hash)
     service = AuthService(InMemoryUserRepository(user))
 

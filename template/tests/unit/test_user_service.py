@@ -1,14 +1,14 @@
 import pytest
-from pwdlib import PasswordHash
 
 from app.core.exceptions import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from app.core.security import verify_password
 from app.models.user import User
 from app.schemas.user import PasswordChange, UserCreate, UserUpdate, UserUpdateMe
 from app.services.user_service import UserService
+from tests.conftest import FAST_PASSWORD_HASH
 from tests.unit.fakes import InMemoryUserRepository
 
-PASSWORD_HASH = PasswordHash.recommended().hash("password-123")
+PASSWORD_HASH = FAST_PASSWORD_HASH.hash("password-123")
 
 
 def make_user(email: str = "ann@example.com") -> User:
@@ -104,24 +104,23 @@ async def test_admin_update_hashes_a_new_password() -> None:
     assert await has_password(user, "brand-new-password")
 
 
-async def test_change_password_requires_the_current_password() -> None:
+@pytest.mark.parametrize(
+    ("current_password", "new_password", "error"),
+    [
+        ("wrong-password", "new-password", "Incorrect password"),
+        ("password-123", "password-123", "must differ"),
+    ],
+    ids=["wrong-current-password", "same-password"],
+)
+async def test_change_password_refuses_a_wrong_current_or_an_unchanged_password(
+    current_password: str, new_password: str, error: str
+) -> None:
     user = make_user()
     service = UserService(InMemoryUserRepository(user))
+    change = PasswordChange(current_password=current_password, new_password=new_password)
 
-    with pytest.raises(BadRequestError, match="Incorrect password"):
-        await service.change_password(
-            user, PasswordChange(current_password="wrong-password", new_password="new-password")
-        )
-
-
-async def test_change_password_rejects_the_same_password() -> None:
-    user = make_user()
-    service = UserService(InMemoryUserRepository(user))
-
-    with pytest.raises(BadRequestError, match="must differ"):
-        await service.change_password(
-            user, PasswordChange(current_password="password-123", new_password="password-123")
-        )
+    with pytest.raises(BadRequestError, match=error):
+        await service.change_password(user, change)
 
 
 async def test_change_password_stores_the_new_hash() -> None:

@@ -13,8 +13,9 @@ def test_runtime_import_of_another_model_module_is_reported(project):
         "if TYPE_CHECKING:\n    from app.models.user import User\n",
         "from app.models.user import User\n",
     )
-    line = project.line_of("app/models/payments.py", "from app.models.user import User")
-    assert project.found("GOS101") == [("app/models/payments.py", line, "GOS101")]
+    assert project.found("GOS101") == [
+        project.violation("GOS101", "app/models/payments.py", "from app.models.user import User")
+    ]
 
 
 def test_type_checking_import_of_another_model_is_not_reported(project):
@@ -45,8 +46,9 @@ def test_relationship_given_a_class_is_reported(project):
         'relationship("User", back_populates',
         "relationship(User, back_populates",
     )
-    line = project.line_of("app/models/payments.py", "relationship(User")
-    assert project.found("GOS102") == [("app/models/payments.py", line, "GOS102")]
+    assert project.found("GOS102") == [
+        project.violation("GOS102", "app/models/payments.py", "relationship(User")
+    ]
 
 
 def test_relationship_given_a_string_or_only_back_populates_is_clean(project):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+ROUTES = "app/api/routes/payments.py"
 HANDLER = """
 
 @router.get("/{payment_id}")
@@ -15,14 +16,13 @@ def test_clean_project_handlers_only_call_services(project):
 
 
 def test_handler_reading_through_its_session_is_reported(project):
-    project.append("app/api/routes/payments.py", HANDLER)
-    line = project.line_of("app/api/routes/payments.py", "session.get(Payment")
-    assert project.found("GOS301") == [("app/api/routes/payments.py", line, "GOS301")]
+    project.append(ROUTES, HANDLER)
+    assert project.found("GOS301") == [project.violation("GOS301", ROUTES, "session.get(Payment")]
 
 
 def test_handler_building_a_select_and_committing_is_reported(project):
     project.append(
-        "app/api/routes/payments.py",
+        ROUTES,
         """
 
         from sqlalchemy import select
@@ -44,14 +44,14 @@ def test_handler_building_a_select_and_committing_is_reported(project):
 
 
 def test_service_factory_dependency_in_a_route_module_is_not_a_handler(project):
-    source = (project.root / "app/api/routes/payments.py").read_text()
+    source = (project.root / ROUTES).read_text()
     assert "PaymentService(PaymentRepository(session))" in source
     assert project.found("GOS301") == []
 
 
 def test_calling_service_methods_named_like_session_methods_is_clean(project):
     project.append(
-        "app/api/routes/payments.py",
+        ROUTES,
         """
 
         @router.delete("/")

@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import pytest
+
+ROUTES = "app/api/routes/payments.py"
+
 
 def test_clean_project_uses_separate_schemas(project):
     assert project.found("GOS6") == []
 
 
-def test_schema_used_as_body_and_response_is_reported(project):
-    project.replace(
-        "app/api/routes/payments.py",
-        "data: PaymentCreate, user: CurrentUser",
-        "data: PaymentRead, user: CurrentUser",
-    )
-    line = project.line_of("app/api/routes/payments.py", "data: PaymentRead, user")
-    assert project.found("GOS601") == [("app/api/routes/payments.py", line, "GOS601")]
+@pytest.mark.parametrize(
+    ("code", "old", "new"),
+    [
+        # The response schema also taken as the POST body.
+        ("GOS601", "data: PaymentCreate, user:", "data: PaymentRead, user:"),
+        # The create schema also taken as the PATCH body.
+        ("GOS602", "payment_id: int, data: PaymentUpdate", "payment_id: int, data: PaymentCreate"),
+    ],
+    ids=["read-schema-as-body", "create-schema-as-patch-body"],
+)
+def test_schema_used_in_two_roles_is_reported_where_reused(project, code, old, new):
+    project.replace(ROUTES, old, new)
+    assert project.found(code) == [project.violation(code, ROUTES, new)]
 
 
 def test_return_annotation_and_annotated_body_count_too(project):
     project.append(
-        "app/api/routes/payments.py",
+        ROUTES,
         """
 
         from fastapi import Body
@@ -40,22 +49,12 @@ def test_return_annotation_and_annotated_body_count_too(project):
     found = project.found("GOS601")
     assert [code for *_, code in found] == ["GOS601"]
     # Reported once, at the first body use: create_payment's `data: PaymentCreate`.
-    assert found[0][1] == project.line_of("app/api/routes/payments.py", "data: PaymentCreate, user")
-
-
-def test_create_schema_reused_for_patch_is_reported(project):
-    project.replace(
-        "app/api/routes/payments.py",
-        "payment_id: int, data: PaymentUpdate,",
-        "payment_id: int, data: PaymentCreate,",
-    )
-    line = project.line_of("app/api/routes/payments.py", "payment_id: int, data: PaymentCreate")
-    assert project.found("GOS602") == [("app/api/routes/payments.py", line, "GOS602")]
+    assert found == [project.violation("GOS601", ROUTES, "data: PaymentCreate, user")]
 
 
 def test_create_schema_reused_for_put_is_allowed(project):
     project.append(
-        "app/api/routes/payments.py",
+        ROUTES,
         """
 
         @router.put("/{payment_id}", response_model=PaymentRead)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
+OPENS_A_SESSION = """
+    from app.db.database import AsyncSessionLocal
+
+
+    async def nightly_cleanup() -> None:
+        async with AsyncSessionLocal() as session:
+            await session.commit()
+"""
+
 
 def test_clean_project_creates_sessions_only_in_db_and_dependencies(project):
     assert "AsyncSessionLocal()" in (project.root / "app/api/dependencies.py").read_text()
@@ -9,20 +18,10 @@ def test_clean_project_creates_sessions_only_in_db_and_dependencies(project):
 
 
 def test_service_opening_its_own_session_is_reported(project):
-    project.append(
-        "app/services/payments_service.py",
-        """
-
-        from app.db.database import AsyncSessionLocal
-
-
-        async def nightly_cleanup() -> None:
-            async with AsyncSessionLocal() as session:
-                await session.commit()
-        """,
-    )
-    line = project.line_of("app/services/payments_service.py", "AsyncSessionLocal() as")
-    assert project.found("GOS401") == [("app/services/payments_service.py", line, "GOS401")]
+    project.append("app/services/payments_service.py", OPENS_A_SESSION)
+    assert project.found("GOS401") == [
+        project.violation("GOS401", "app/services/payments_service.py", "AsyncSessionLocal() as")
+    ]
 
 
 def test_sqlalchemy_session_class_and_sessionmaker_are_reported(project):
@@ -42,17 +41,7 @@ def test_sqlalchemy_session_class_and_sessionmaker_are_reported(project):
 
 
 def test_initial_data_script_may_open_a_session(project):
-    project.write(
-        "app/initial_data.py",
-        """
-        from app.db.database import AsyncSessionLocal
-
-
-        async def main() -> None:
-            async with AsyncSessionLocal() as session:
-                await session.commit()
-        """,
-    )
+    project.write("app/initial_data.py", OPENS_A_SESSION)
     assert project.found("GOS401") == []
 
 

@@ -13,8 +13,9 @@ def test_clean_project_tests_every_domain(project):
 
 def test_domain_with_no_test_is_reported_at_its_router(project):
     project.remove("tests/integration/test_payments_routes.py")
-    line = project.line_of("app/api/routes/payments.py", "router = APIRouter()")
-    assert project.found("GOS701") == [("app/api/routes/payments.py", line, "GOS701")]
+    assert project.found("GOS701") == [
+        project.violation("GOS701", "app/api/routes/payments.py", "router = APIRouter()")
+    ]
 
 
 def test_importing_the_service_counts_as_a_test(project):

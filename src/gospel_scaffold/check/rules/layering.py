@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import Project
+from gospel_scaffold.check.project import (
+    ImportRef,
+    Project,
+    SourceFile,
+    one_per_statement,
+    within,
+)
 
 __all__ = ["CHECKS", "FORBIDDEN", "WEB_FREE"]
 
@@ -28,47 +34,47 @@ _LAYER_NAMES = {
 }
 
 
-def _within(module: str, package: str) -> bool:
-    return module == package or module.startswith(package + ".")
+def _enclosing(module: str, packages: Iterable[str]) -> str | None:
+    """Return the first of ``packages`` that ``module`` belongs to, if any."""
+    return next((package for package in packages if within(module, package)), None)
+
+
+def _offending_imports(
+    project: Project, banned: Mapping[str, Iterable[str]]
+) -> Iterator[tuple[SourceFile, str, ImportRef]]:
+    """Yield each import, one per statement, from a package in ``banned`` of a package it bans.
+
+    Yields:
+        ``(source, layer, ref)``: the file, its layer (a key of ``banned``) and the import.
+    """
+    for source in project.tree_under("app"):
+        layer = _enclosing(source.module, banned)
+        if layer is None:
+            continue
+        offending = (ref for ref in source.imports if _enclosing(ref.module, banned[layer]))
+        for ref in one_per_statement(offending):
+            yield source, layer, ref
 
 
 def _layer_import_direction(project: Project) -> Iterator[Violation]:
     rule = RULES["GOS501"]
-    for source in project.tree_under("app"):
-        layer = next((p for p in FORBIDDEN if _within(source.module, p)), None)
-        if layer is None:
-            continue
-        reported: set[int] = set()
-        for ref in source.imports:
-            above = next((p for p in FORBIDDEN[layer] if _within(ref.module, p)), None)
-            if above is None or id(ref.node) in reported:
-                continue
-            reported.add(id(ref.node))
-            yield rule.at(
-                source,
-                ref.node,
-                f"{layer} imports {ref.module} ({_LAYER_NAMES[above]}); imports must point "
-                "down: api → services → repositories → models",
-            )
+    for source, layer, ref in _offending_imports(project, FORBIDDEN):
+        above = next(name for package, name in _LAYER_NAMES.items() if within(ref.module, package))
+        yield rule.at(
+            source,
+            ref.node,
+            f"{layer} imports {ref.module} ({above}); imports must point "
+            "down: api → services → repositories → models",
+        )
 
 
 def _web_framework_outside_api(project: Project) -> Iterator[Violation]:
     rule = RULES["GOS502"]
-    for source in project.tree_under("app"):
-        layer = next((p for p in WEB_FREE if _within(source.module, p)), None)
-        if layer is None:
-            continue
-        reported: set[int] = set()
-        for ref in source.imports:
-            framework = next((f for f in _WEB_FRAMEWORKS if _within(ref.module, f)), None)
-            if framework is None or id(ref.node) in reported:
-                continue
-            reported.add(id(ref.node))
-            yield rule.at(
-                source,
-                ref.node,
-                f"{layer} imports {ref.module}; HTTP belongs in app/api/ only",
-            )
+    banned = dict.fromkeys(WEB_FREE, _WEB_FRAMEWORKS)
+    for source, layer, ref in _offending_imports(project, banned):
+        yield rule.at(
+            source, ref.node, f"{layer} imports {ref.module}; HTTP belongs in app/api/ only"
+        )
 
 
 #: The checks of this family, by rule code.

@@ -6,7 +6,13 @@ import ast
 from collections.abc import Iterator
 
 from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import Project, SourceFile, call_name
+from gospel_scaffold.check.project import (
+    Project,
+    SourceFile,
+    call_name,
+    one_per_statement,
+    within,
+)
 from gospel_scaffold.check.queries import db_calls, session_creations
 
 __all__ = ["CHECKS", "MODELS", "is_mapped_class", "mapped_classes", "model_modules"]
@@ -63,15 +69,15 @@ def _defines_models(project: Project, module: str) -> bool:
 def _model_imports_model(project: Project) -> Iterator[Violation]:
     rule = RULES["GOS101"]
     for source in model_modules(project):
-        reported: set[int] = set()
-        for ref in source.imports:
-            if ref.type_checking or id(ref.node) in reported:
-                continue
-            if not (ref.module == MODELS or ref.module.startswith(MODELS + ".")):
-                continue
-            if ref.module == source.module or not _defines_models(project, ref.module):
-                continue
-            reported.add(id(ref.node))
+        runtime_model_imports = (
+            ref
+            for ref in source.imports
+            if not ref.type_checking
+            and within(ref.module, MODELS)
+            and ref.module != source.module
+            and _defines_models(project, ref.module)
+        )
+        for ref in one_per_statement(runtime_model_imports):
             what = f"{ref.module}.{ref.name}" if ref.name else ref.module
             yield rule.at(
                 source,

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import Project, SourceFile, call_name
+from gospel_scaffold.check.project import Project, SourceFile, call_name, within
 from gospel_scaffold.check.rules.models import MODELS, mapped_classes, model_modules
 
 __all__ = [
@@ -34,7 +34,7 @@ def _registered_modules(project: Project) -> set[str] | None:
     registered: set[str] = set()
     touches_models = False
     for ref in database.imports:
-        if ref.type_checking or not (ref.module == MODELS or ref.module.startswith(MODELS + ".")):
+        if ref.type_checking or not within(ref.module, MODELS):
             continue
         touches_models = True
         registered.add(ref.module)
