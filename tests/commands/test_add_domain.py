@@ -7,27 +7,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from domain.domain_support import snapshot
+from domain.domain_support import CUSTOMERS, PAYMENTS, snapshot
 
 if TYPE_CHECKING:
     from conftest import AssertOneLineError, RunGospel
-
-PAYMENTS = [
-    "amount:decimal:12,2",
-    "currency:str:3",
-    "status:enum:pending,paid,failed",
-    "note:text:null",
-    "paid_at:datetime:null",
-    "customer:ref:customers",
-]
 
 
 def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(
     shop_project: Path, run_gospel: RunGospel
 ) -> None:
-    first = run_gospel(
-        "add-domain", "customers", "name:str:100", "email:str:320:unique", cwd=shop_project
-    )
+    first = run_gospel("add-domain", "customers", *CUSTOMERS, cwd=shop_project)
 
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
@@ -39,9 +28,7 @@ def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(
     assert (shop_project / "app/api/routes/customers.py").is_file()
     before = snapshot(shop_project)
 
-    again = run_gospel(
-        "add-domain", "customer", "name:str:100", "email:str:320:unique", cwd=shop_project
-    )
+    again = run_gospel("add-domain", "customer", *CUSTOMERS, cwd=shop_project)
 
     assert again.returncode == 0, again.stderr
     assert "already added and up to date: nothing to do" in again.stdout

@@ -4,7 +4,8 @@ import json
 from pathlib import Path
 
 import pytest
-from domain_support import snapshot
+from domain_support import CUSTOMERS, PAYMENTS, snapshot
+from domain_support import add_domain as add
 
 from gospel_scaffold.domain.add import AddRequest, plan_add
 from gospel_scaffold.domain.apply import apply_plan
@@ -16,20 +17,6 @@ from gospel_scaffold.errors import (
     ProjectError,
     TargetExistsError,
 )
-
-PAYMENTS = [
-    "amount:decimal:12,2",
-    "currency:str:3",
-    "status:enum:pending,paid,failed",
-    "note:text:null",
-    "paid_at:datetime:null",
-    "customer:ref:customers",
-]
-CUSTOMERS = ["name:str:100", "email:str:320:unique"]
-
-
-def add(project: Path, name: str, specs: list[str], **options: object) -> None:
-    apply_plan(plan_add(AddRequest(name, specs, project, **options)))  # type: ignore[arg-type]
 
 
 def test_the_plan_covers_the_gospel_checklist_and_writes_nothing(project: Path) -> None:
@@ -110,6 +97,7 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
         ("users", ["nickname:str"], TargetExistsError, "already exists (table 'users'"),
         ("payments", ["customer:ref:customers"], InvalidInputError, "'customers' does not exist"),
         ("payments", ["payer:ref:payments"], InvalidInputError, "cannot reference itself"),
+        ("categories", ["parent:ref:category:null"], InvalidInputError, "parent category"),
         ("payments", [], InvalidInputError, "at least one field"),
     ],
 )

@@ -4,22 +4,14 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from domain_support import PAYMENTS
 
 from gospel_scaffold.domain.fields import parse_field, parse_fields, read_fields_file
 from gospel_scaffold.errors import InvalidInputError
 
 
 def test_the_issue_example_parses() -> None:
-    fields = parse_fields(
-        [
-            "amount:decimal:12,2",
-            "currency:str:3",
-            "status:enum:pending,paid,failed",
-            "note:text:null",
-            "paid_at:datetime:null",
-            "customer:ref:customers",
-        ]
-    )
+    fields = parse_fields(PAYMENTS)
 
     amount, currency, status, note, paid_at, customer = fields
     assert (amount.type, amount.precision, amount.scale, amount.nullable) == (

@@ -4,20 +4,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from domain_support import snapshot
+from domain_support import CUSTOMERS, PAYMENTS, snapshot
+from domain_support import add_domain as add
 
-from gospel_scaffold.domain.add import AddRequest, plan_add
 from gospel_scaffold.domain.apply import apply_plan
 from gospel_scaffold.domain.record import load_record
 from gospel_scaffold.domain.remove import RemoveRequest, plan_remove
 from gospel_scaffold.errors import InvalidInputError, ProjectError
-
-CUSTOMERS = ["name:str:100", "email:str:320:unique"]
-PAYMENTS = ["amount:decimal:12,2:null", "status:enum:pending,paid", "customer:ref:customers"]
-
-
-def add(project: Path, name: str, specs: list[str]) -> None:
-    apply_plan(plan_add(AddRequest(name, specs, project)))
 
 
 def remove(project: Path, name: str, *, force: bool = False) -> list[str]:

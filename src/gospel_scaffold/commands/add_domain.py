@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
 from gospel_scaffold.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from gospel_scaffold.domain.plan import Plan
 
 __all__ = ["command", "render_plan"]
 
@@ -102,17 +105,14 @@ def command(
     render_plan(plan, dry_run=dry_run, as_json=as_json)
 
 
-def render_plan(plan: object, *, dry_run: bool, as_json: bool) -> None:
+def render_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
     """Print a plan: JSON, unified diffs (dry run) or the gospel's checklist, ticked.
 
     Args:
-        plan: The :class:`~gospel_scaffold.domain.plan.Plan` (applied unless ``dry_run``).
+        plan: The plan (applied unless ``dry_run``).
         dry_run: Whether nothing was written.
         as_json: Print JSON for scripts instead of text.
     """
-    from gospel_scaffold.domain.plan import Plan
-
-    assert isinstance(plan, Plan)
     if as_json:
         typer.echo(json.dumps(plan.to_json(applied=not dry_run and plan.changed), indent=2))
         return

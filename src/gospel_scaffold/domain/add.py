@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -275,19 +275,19 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             text, module=names.module, class_name=names.class_name, path=database_path
         ),
     )
-    sides: list[tuple[str, str, str, str, bool]] = []
-    if spec.owner:
-        sides.append(("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
-    for name, target in spec.refs.items():
-        sides.append(
-            (
-                target.model_module,
-                target.names.class_name,
-                name,
-                target.back_populates,
-                target.ambiguous,
-            )
+    # (module of the other model, its class, the new model's attribute, collection, ambiguous)
+    sides = [
+        (
+            target.model_module,
+            target.names.class_name,
+            name,
+            target.back_populates,
+            target.ambiguous,
         )
+        for name, target in spec.refs.items()
+    ]
+    if spec.owner:
+        sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
     for module, class_name, back, attribute, ambiguous in sides:
         column = "owner_id" if back == "owner" else f"{back}_id"
         side = BackPopulates(
@@ -303,14 +303,7 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             path,
             "relationships",
             "back_populates",
-            {
-                "class_name": side.class_name,
-                "attribute": side.attribute,
-                "target_class": side.target_class,
-                "target_module": side.target_module,
-                "back_populates": side.back_populates,
-                "foreign_keys": side.foreign_keys,
-            },
+            asdict(side),
             lambda text, side=side, path=path: add_back_populates(
                 text, side, path=path, line_length=project.line_length
             ),

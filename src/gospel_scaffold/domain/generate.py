@@ -29,10 +29,6 @@ def _targets(spec: DomainSpec) -> list[RefTarget]:
     return list(unique.values())
 
 
-def _target_attr(target: RefTarget) -> str:
-    return target.names.plural
-
-
 def _model(spec: DomainSpec, views: list[FieldView]) -> str:
     imports: dict[str, set[str]] = {
         "sqlalchemy.orm": {"Mapped", "mapped_column"},
@@ -150,40 +146,58 @@ def _unique_tuple(views: list[FieldView]) -> str:
     return f"({columns[0]},)" if len(columns) == 1 else f"({', '.join(columns)})"
 
 
-def _service(spec: DomainSpec, views: list[FieldView]) -> str:
+def _service_imports(spec: DomainSpec, views: list[FieldView]) -> dict[str, set[str]]:
+    """The imports the service and its unit tests both need."""
     names = spec.names
+    exceptions = {"NotFoundError"}
+    if any(view.kind == "ref" for view in views):
+        exceptions.add("BadRequestError")
+    if any(view.unique for view in views):
+        exceptions.add("ConflictError")
+    if not spec.owner:
+        exceptions.add("ForbiddenError")
     imports: dict[str, set[str]] = {
         "collections.abc": {"Sequence"},
-        "typing": {"Any"},
-        "app.core.exceptions": {"NotFoundError"},
+        "app.core.exceptions": exceptions,
         f"app.models.{names.module}": {names.class_name},
         "app.models.user": {"User"},
         f"app.repositories.{names.repository_module}": {f"{names.class_name}Repository"},
         f"app.schemas.{names.module}": {f"{names.class_name}Create", f"{names.class_name}Update"},
     }
-    refs = [view for view in views if view.kind == "ref"]
-    uniques = [view for view in views if view.unique]
-    if refs:
-        imports["app.core.exceptions"].add("BadRequestError")
-    if uniques:
-        imports["app.core.exceptions"].add("ConflictError")
-    if not spec.owner:
-        imports["app.core.exceptions"].add("ForbiddenError")
-    targets = []
     for target in _targets(spec):
         imports.setdefault(f"app.repositories.{target.repository_module}", set()).add(
             target.repository_class
         )
-        targets.append({"attr": _target_attr(target), "repository_class": target.repository_class})
-    ref_views = [
-        {
-            "column": view.column,
-            "name": view.name,
-            "target": view.target,
-            "target_attr": _target_attr(view.target) if view.target else "",
-        }
-        for view in refs
-    ]
+    return imports
+
+
+@dataclass(frozen=True)
+class _Actors:
+    """Which service methods take the acting user (only those that use it do).
+
+    Attributes:
+        refs: ``_check_references`` checks the owner of a referenced row.
+        update: ``update`` takes ``actor`` (write guard or reference owners).
+    """
+
+    refs: bool
+    update: bool
+
+    @classmethod
+    def of(cls, spec: DomainSpec) -> _Actors:
+        # Without an owner only superusers write, and they may reference any row.
+        refs = spec.owner and any(target.owner for target in spec.refs.values())
+        return cls(refs=refs, update=refs or not spec.owner)
+
+
+def _service(spec: DomainSpec, views: list[FieldView]) -> str:
+    names = spec.names
+    imports = _service_imports(spec, views)
+    refs = [view for view in views if view.kind == "ref"]
+    uniques = [view for view in views if view.unique]
+    if spec.owner or refs or uniques:
+        imports["typing"] = {"Any"}
+    actors = _Actors.of(spec)
     return render_template(
         "service.py.jinja",
         {
@@ -193,8 +207,10 @@ def _service(spec: DomainSpec, views: list[FieldView]) -> str:
             "repo": names.plural if names.plural != names.singular else f"{names.plural}_rows",
             "var": names.singular,
             "id_param": f"{names.singular}_id",
-            "targets": targets,
-            "refs": ref_views,
+            "targets": _targets(spec),
+            "refs": refs,
+            "refs_need_actor": actors.refs,
+            "update_actor": actors.update,
             "uniques": uniques,
             "unique_tuple": _unique_tuple(views),
         },
@@ -228,8 +244,10 @@ def _routes(spec: DomainSpec) -> str:
             "names": names,
             "imports": import_block(imports),
             "owner": spec.owner,
+            "reader": "user" if spec.owner else "_user",
+            "update_actor": _Actors.of(spec).update,
             "id_param": f"{names.singular}_id",
-            "targets": [{"repository_class": target.repository_class} for target in targets],
+            "targets": targets,
             "int32_max": f"{INT32_MAX:_}",
         },
     )
@@ -259,17 +277,11 @@ def _unit_value(view: FieldView, number: str) -> str:
 
 def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
     names = spec.names
-    imports: dict[str, set[str]] = {
-        "collections.abc": {"Mapping", "Sequence"},
-        "itertools": {"count"},
-        "typing": {"Any"},
-        "app.core.exceptions": {"NotFoundError"},
-        f"app.models.{names.module}": {names.class_name},
-        "app.models.user": {"User"},
-        f"app.repositories.{names.repository_module}": {f"{names.class_name}Repository"},
-        f"app.schemas.{names.module}": {f"{names.class_name}Create", f"{names.class_name}Update"},
-        f"app.services.{names.service_module}": {f"{names.class_name}Service"},
-    }
+    imports = _service_imports(spec, views)
+    imports["collections.abc"].add("Mapping")
+    imports["itertools"] = {"count"}
+    imports["typing"] = {"Any"}
+    imports[f"app.services.{names.service_module}"] = {f"{names.class_name}Service"}
     modules = {"pytest"}
     kinds = {view.kind for view in views}
     if "decimal" in kinds:
@@ -285,20 +297,9 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
     for view in views:
         if view.kind == "enum":
             imports[f"app.models.{names.module}"].add(view.enum_class)
-    refs = [view for view in views if view.kind == "ref"]
-    uniques = [view for view in views if view.unique]
-    if refs:
-        imports["app.core.exceptions"].add("BadRequestError")
-    if uniques:
-        imports["app.core.exceptions"].add("ConflictError")
-    if not spec.owner:
-        imports["app.core.exceptions"].add("ForbiddenError")
     targets = []
     for target in _targets(spec):
         const = f"{target.names.singular.upper()}_ID"
-        imports.setdefault(f"app.repositories.{target.repository_module}", set()).add(
-            target.repository_class
-        )
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
         if target.is_user:
             row = f'User(id={const}, email="ref@example.com", hashed_password="x")'
@@ -316,11 +317,15 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             }
         )
     unit_views = [
-        _UnitView(view, _unit_value(view, "number"), _unit_value(view, "2")) for view in views
+        _ViewWith(
+            view,
+            {"unit_value": _unit_value(view, "number"), "unit_value_2": _unit_value(view, "2")},
+        )
+        for view in views
     ]
+    writer = "ANN" if spec.owner else "ADMIN"
     first = unit_views[0]
     second = unit_views[1] if len(unit_views) > 1 else None
-    # Updating to make_row(2)'s value only changes something for value-carrying fields.
     return render_template(
         "test_service.py.jinja",
         {
@@ -334,18 +339,22 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "uniques": [view for view in unit_views if view.unique],
             "refs": [view for view in unit_views if view.kind == "ref"],
             "var": names.singular,
-            "writer": "ANN" if spec.owner else "ADMIN",
+            "writer": writer,
+            "update_actor_arg": f", {writer}" if _Actors.of(spec).update else "",
         },
     )
 
 
 @dataclass(frozen=True)
-class _UnitView:
+class _ViewWith:
+    """A field view with a few more values for one template (``view.unit_value``...)."""
+
     view: FieldView
-    unit_value: str
-    unit_value_2: str
+    extra: dict[str, str]
 
     def __getattr__(self, name: str) -> Any:
+        if name in self.extra:
+            return self.extra[name]
         return getattr(self.view, name)
 
 
@@ -422,10 +431,12 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             continue
         assert view.target is not None
         refs.append(
-            _IntegrationView(
+            _ViewWith(
                 view,
-                target_writer=writer if view.target.owner else "superuser",
-                target_url=f"/api/v1{view.target.names.url_prefix}/",
+                {
+                    "target_writer": writer if view.target.owner else "superuser",
+                    "target_url": f"/api/v1{view.target.names.url_prefix}/",
+                },
             )
         )
     equal_checks = [
@@ -457,16 +468,6 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "refs": refs,
         },
     )
-
-
-@dataclass(frozen=True)
-class _IntegrationView:
-    view: FieldView
-    target_writer: str
-    target_url: str
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self.view, name)
 
 
 def render_domain(spec: DomainSpec) -> dict[str, str]:

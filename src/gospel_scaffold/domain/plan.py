@@ -134,10 +134,6 @@ class Plan:
         """Whether applying the plan changes any file."""
         return any(change.changes_disk for change in self.changes)
 
-    def change_for(self, path: str) -> FileChange | None:
-        """Return the change planned for ``path``, if any."""
-        return next((change for change in self.changes if change.path == path), None)
-
     def diff(self) -> str:
         """Return the whole plan as unified diffs."""
         return "".join(change.diff() for change in self.changes)

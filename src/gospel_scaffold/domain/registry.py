@@ -291,16 +291,9 @@ def add_router(
 
 
 def remove_router(source: str, *, module: str, path: str, line_length: int = 100) -> str:
-    """Remove the router's import and ``include_router`` call (no-op when absent).
+    """Undo :func:`add_router`: remove the router's import and ``include_router`` call.
 
-    Args:
-        source: The text of ``app/api/routes/__init__.py``.
-        module: The routes module (``payments``).
-        path: The file's path, for messages.
-        line_length: The project's line length.
-
-    Returns:
-        The edited text.
+    The arguments are those of :func:`add_router`; a router that is not there is no change.
     """
     import libcst as cst
 
@@ -394,16 +387,9 @@ def add_model_import(source: str, *, module: str, class_name: str, path: str) ->
 
 
 def remove_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
-    """Remove a model's registry line (no-op when absent).
+    """Undo :func:`add_model_import`: remove the model's registry line.
 
-    Args:
-        source: The text of ``app/db/database.py``.
-        module: The model module (``payments``).
-        class_name: The model class (``Payment``).
-        path: The file's path, for messages.
-
-    Returns:
-        The edited text.
+    The arguments are those of :func:`add_model_import`; a model not registered is no change.
     """
     import libcst as cst
 
@@ -469,22 +455,35 @@ def _uses_name(tree: cst.Module, name: str) -> bool:
     return finder.found
 
 
+def _extend_from_import(
+    statements: list[cst.CSTNode], module: str, name: str, *, indent: int, line_length: int
+) -> bool:
+    """Add ``name`` to the ``from module import ...`` among ``statements``, if there is one."""
+    import libcst as cst
+
+    for i, line in enumerate(statements):
+        node = _import_from(line)
+        if node is not None and _dotted(node.module) == module:
+            names = _imported_names(node)
+            if name not in names:
+                assert isinstance(line, cst.SimpleStatementLine)
+                replaced = _replace_import(
+                    line, [*names, name], indent=indent, line_length=line_length
+                )
+                assert replaced is not None
+                statements[i] = replaced
+            return True
+    return False
+
+
 def _ensure_from_import(
     body: list[cst.CSTNode], module: str, name: str, *, line_length: int
 ) -> None:
     """Add ``name`` to ``from module import ...`` or add the statement in the right group."""
     import libcst as cst
 
-    for i, line in enumerate(body):
-        node = _import_from(line)
-        if node is not None and _dotted(node.module) == module:
-            names = _imported_names(node)
-            if name not in names:
-                assert isinstance(line, cst.SimpleStatementLine)
-                replaced = _replace_import(line, [*names, name], indent=0, line_length=line_length)
-                assert replaced is not None
-                body[i] = replaced
-            return
+    if _extend_from_import(body, module, name, indent=0, line_length=line_length):
+        return
     stdlib = module.split(".")[0] in sys.stdlib_module_names
     statement = cst.parse_statement(f"from {module} import {name}\n")
     assert isinstance(statement, cst.SimpleStatementLine)
@@ -557,12 +556,12 @@ def back_populates_snippet(spec: BackPopulates) -> str:
     )
 
 
-def _find_class(tree: cst.Module, class_name: str) -> int | None:
+def _find_class(tree: cst.Module, class_name: str) -> tuple[int, cst.ClassDef] | None:
     import libcst as cst
 
     for i, statement in enumerate(tree.body):
         if isinstance(statement, cst.ClassDef) and statement.name.value == class_name:
-            return i
+            return i, statement
     return None
 
 
@@ -620,14 +619,13 @@ def add_back_populates(
     import libcst as cst
 
     tree = _parse(source, path)
-    index = _find_class(tree, spec.class_name)
-    if index is None:
+    found = _find_class(tree, spec.class_name)
+    if found is None:
         raise EditError(
             f"{path} has no class {spec.class_name}; add this by hand:\n"
             + back_populates_snippet(spec)
         )
-    cls = tree.body[index]
-    assert isinstance(cls, cst.ClassDef)
+    index, cls = found
     members = list(cls.body.body)
     existing = next((m for m in members if _attribute_name(m) == spec.attribute), None)
     if existing is not None:
@@ -667,18 +665,8 @@ def _ensure_type_checking_import(
         return
     block = body[block_index]
     assert isinstance(block, cst.If)
-    inner = list(block.body.body)
-    for i, line in enumerate(inner):
-        node = _import_from(line)
-        if node is not None and _dotted(node.module) == module:
-            names = _imported_names(node)
-            if name not in names:
-                assert isinstance(line, cst.SimpleStatementLine)
-                replaced = _replace_import(line, [*names, name], indent=4, line_length=line_length)
-                assert replaced is not None
-                inner[i] = replaced
-            break
-    else:
+    inner: list[cst.CSTNode] = list(block.body.body)
+    if not _extend_from_import(inner, module, name, indent=4, line_length=line_length):
         statement = cst.parse_statement(f"from {module} import {name}\n")
         position = next(
             (
@@ -695,25 +683,18 @@ def _ensure_type_checking_import(
 def remove_back_populates(
     source: str, spec: BackPopulates, *, path: str, line_length: int = 100
 ) -> str:
-    """Remove the collection of ``spec`` and the imports only it needed (no-op when absent).
+    """Undo :func:`add_back_populates`: remove the collection and the imports only it needed.
 
-    Args:
-        source: The text of the other model's module.
-        spec: What was added.
-        path: The file's path, for messages.
-        line_length: The project's line length.
-
-    Returns:
-        The edited text.
+    The arguments are those of :func:`add_back_populates`; a collection that is not there is no
+    change.
     """
     import libcst as cst
 
     tree = _parse(source, path)
-    index = _find_class(tree, spec.class_name)
-    if index is None:
+    found = _find_class(tree, spec.class_name)
+    if found is None:
         return source
-    cls = tree.body[index]
-    assert isinstance(cls, cst.ClassDef)
+    index, cls = found
     members = list(cls.body.body)
     kept = [
         m

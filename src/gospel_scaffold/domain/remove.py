@@ -8,6 +8,7 @@ from pathlib import Path
 from gospel_scaffold.domain.database import migration_applied
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
+from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
 from gospel_scaffold.domain.naming import domain_names
 from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
@@ -19,7 +20,6 @@ from gospel_scaffold.domain.registry import (
     remove_model_import,
     remove_router,
 )
-from gospel_scaffold.domain.render import FieldView
 from gospel_scaffold.domain.spec import build_spec
 from gospel_scaffold.errors import InvalidInputError, ProjectError
 
@@ -55,8 +55,6 @@ def _find_record(records: dict[str, DomainRecord], name: str) -> DomainRecord:
 def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> list[str]:
     users: list[str] = []
     for other in records.values():
-        if other.plural == record.plural:
-            continue
         for item in parse_fields(other.fields):
             if item.type == "ref" and item.ref in (record.plural, record.singular):
                 users.append(f"{other.plural}.{item.name}")
@@ -146,16 +144,8 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
                 current, module=detail["module"], class_name=detail["class_name"], path=edit.path
             )
         elif edit.kind == "back_populates":
-            side = BackPopulates(
-                class_name=detail["class_name"],
-                attribute=detail["attribute"],
-                target_class=detail["target_class"],
-                target_module=detail["target_module"],
-                back_populates=detail["back_populates"],
-                foreign_keys=detail.get("foreign_keys", ""),
-            )
             current = remove_back_populates(
-                current, side, path=edit.path, line_length=project.line_length
+                current, BackPopulates(**detail), path=edit.path, line_length=project.line_length
             )
         texts[edit.path] = current
     steps = {"app/api/routes/__init__.py": "router", "app/db/database.py": "registry"}
@@ -204,10 +194,8 @@ def _migration_changes(
     else:
         why = "you modified it"
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    others = {plural: other for plural, other in records.items() if plural != record.plural}
-    others[record.plural] = record
-    spec = build_spec(names, parse_fields(record.fields), record.owner, project, others)
-    views = [FieldView(item, names, spec.refs.get(item.name)) for item in spec.fields]
+    spec = build_spec(names, parse_fields(record.fields), record.owner, project, records)
+    views = views_of(spec)
     new_id, create_date = new_revision()
     drop = render_migration(
         names,

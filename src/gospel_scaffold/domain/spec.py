@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from gospel_scaffold.domain.fields import Field, parse_fields
 from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.project import Project
@@ -41,7 +43,9 @@ def _target_of(
         ) from None
     if target.plural == own.plural:
         raise InvalidInputError(
-            f"Field {spec!r}: a domain cannot reference itself yet; reference another domain"
+            f"Field {spec!r}: a domain cannot reference itself (self-references such as a "
+            f"parent {own.singular} are not supported yet); add {own.plural} without this field "
+            "and write the foreign key and its migration by hand"
         )
     if target is USER_NAMES:
         return target, None
@@ -112,25 +116,19 @@ def build_spec(
     Raises:
         InvalidInputError: A referenced domain is missing or unknown.
     """
-    refs: dict[str, RefTarget] = {}
-    counts: dict[str, int] = {}
-    for item in fields:
-        if item.type == "ref":
-            assert item.ref is not None
-            target_names, _ = _target_of(item.ref, names, project, records, item.spec)
-            counts[target_names.plural] = counts.get(target_names.plural, 0) + 1
+    resolved = [
+        (item, *_target_of(item.ref, names, project, records, item.spec))
+        for item in fields
+        if item.type == "ref" and item.ref is not None
+    ]
+    counts = Counter(target_names.plural for _, target_names, _ in resolved)
     if owner:
-        counts["users"] = counts.get("users", 0) + 1
+        counts["users"] += 1
+    refs: dict[str, RefTarget] = {}
     samples: dict[str, DomainSpec] = {}
-    for item in fields:
-        if item.type != "ref":
-            continue
-        assert item.ref is not None
-        target_names, record = _target_of(item.ref, names, project, records, item.spec)
-        attribute = names.plural
+    for item, target_names, record in resolved:
         ambiguous = counts[target_names.plural] > 1
-        if ambiguous:
-            attribute = f"{names.plural}_as_{item.name}"
+        attribute = f"{names.plural}_as_{item.name}" if ambiguous else names.plural
         refs[item.name] = _target(target_names, record, attribute, ambiguous=ambiguous)
         if record is not None and record.plural not in seen and record.plural not in samples:
             samples[record.plural] = build_spec(
