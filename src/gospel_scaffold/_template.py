@@ -5,13 +5,14 @@ The template ships in two shapes:
 * inside an installed wheel, as ``gospel_scaffold/_template/{copier.yml,template/}``
   (``pyproject.toml`` force-includes it);
 * in a source checkout or an editable install, as ``copier.yml`` + ``template/`` at the
-  repository root.
+  repository root (:func:`template_checkout`).
 
-Copier renders the latest git *tag* of a local git repository rather than its working tree, so
-gospel never hands copier the checkout itself: :func:`template_snapshot` copies the template into
-a plain temporary directory and renders that, which behaves the same as the wheel. The
-``GOSPEL_TEMPLATE_DIR`` environment variable points gospel at another template directory (for
-template development and tests).
+Copier renders a local git repository at a commit (its latest tag by default), never its plain
+working tree, and it only sees a template as plain files when no git repository holds it. So a
+template that must be rendered as files (``$GOSPEL_TEMPLATE_DIR``, or a checkout whose template
+files have uncommitted changes) is first copied by :func:`template_snapshot` into a temporary,
+non-git directory. The ``GOSPEL_TEMPLATE_DIR`` environment variable points gospel at another
+template directory (for template development and tests).
 """
 
 from __future__ import annotations
@@ -26,7 +27,13 @@ from typing import Any
 
 from gospel_scaffold.errors import ProjectError
 
-__all__ = ["TEMPLATE_DIR_ENV", "template_questions", "template_snapshot", "template_source"]
+__all__ = [
+    "TEMPLATE_DIR_ENV",
+    "template_checkout",
+    "template_questions",
+    "template_snapshot",
+    "template_source",
+]
 
 TEMPLATE_DIR_ENV = "GOSPEL_TEMPLATE_DIR"
 
@@ -42,6 +49,13 @@ def _config_file(directory: Path) -> Path | None:
         if candidate.is_file():
             return candidate
     return None
+
+
+def _required_config(directory: Path) -> Path:
+    config = _config_file(directory)
+    if config is None:
+        raise ProjectError(f"{directory} holds no copier.yml")
+    return config
 
 
 def template_source() -> Path:
@@ -63,10 +77,23 @@ def template_source() -> Path:
     packaged = Path(__file__).resolve().parent / "_template"
     if _config_file(packaged) is not None:
         return packaged
+    checkout = template_checkout()
+    if checkout is not None:
+        return checkout
+    raise ProjectError("gospel's project template is missing; reinstall gospel-scaffold")
+
+
+def template_checkout() -> Path | None:
+    """Return the root of the source checkout gospel runs from, when it holds the template.
+
+    Returns:
+        The directory holding ``copier.yml`` and ``template/`` two levels above this package
+        (an editable install, or ``python -m`` from a clone), else ``None`` (a wheel).
+    """
     checkout = Path(__file__).resolve().parents[2]
     if _config_file(checkout) is not None and (checkout / "template").is_dir():
         return checkout
-    raise ProjectError("gospel's project template is missing; reinstall gospel-scaffold")
+    return None
 
 
 @contextmanager
@@ -80,9 +107,7 @@ def template_snapshot(source: Path | None = None) -> Iterator[Path]:
         The snapshot directory; it is deleted when the context ends.
     """
     source = source or template_source()
-    config = _config_file(source)
-    if config is None:
-        raise ProjectError(f"{source} holds no copier.yml")
+    config = _required_config(source)
     subdirectory = _load_config(config).get("_subdirectory")
     with tempfile.TemporaryDirectory(prefix="gospel-template-") as tmp:
         snapshot = Path(tmp)
@@ -113,11 +138,7 @@ def template_questions(source: Path | None = None) -> dict[str, dict[str, Any]]:
         Each question name mapped to its settings (a bare default becomes ``{"default": ...}``);
         copier settings (keys starting with ``_``) are left out.
     """
-    source = source or template_source()
-    config = _config_file(source)
-    if config is None:
-        raise ProjectError(f"{source} holds no copier.yml")
-    loaded = _load_config(config)
+    loaded = _load_config(_required_config(source or template_source()))
     questions: dict[str, dict[str, Any]] = {}
     for name, spec in loaded.items():
         if str(name).startswith("_"):

@@ -12,18 +12,16 @@ import os
 import re
 import secrets
 import shutil
-import subprocess
-import tempfile
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from gospel_scaffold import __version__
-from gospel_scaffold._template import template_questions, template_snapshot, template_source
+from gospel_scaffold._template import template_questions
 from gospel_scaffold.errors import (
     InvalidInputError,
     ProjectError,
@@ -31,9 +29,8 @@ from gospel_scaffold.errors import (
     TargetExistsError,
     ToolMissingError,
 )
-
-if TYPE_CHECKING:
-    from gospel_scaffold.update.source import TemplateSource
+from gospel_scaffold.update._git import git, try_git
+from gospel_scaffold.update.source import template_for_copy
 
 __all__ = [
     "ANSWERS_FILE",
@@ -52,7 +49,7 @@ ANSWERS_FILE = ".copier-answers.yml"
 _NAME_RE = re.compile(PROJECT_NAME_PATTERN)
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = "secret_key"
-_FALLBACK_IDENTITY = ("-c", "user.name=gospel", "-c", "user.email=gospel@localhost")
+_FALLBACK_IDENTITY = {"user.name": "gospel", "user.email": "gospel@localhost"}
 
 
 class Database(StrEnum):
@@ -224,10 +221,7 @@ def render_project(
     """
     target = dest.expanduser().absolute()
     _check_target(target)
-    data = dict(answers)
-    questions = _local_questions(template)
-    if questions is None or _SECRET_KEY in questions:
-        data.setdefault(_SECRET_KEY, secrets.token_urlsafe(64))
+    data = _with_secret(answers, _local_questions(template))
     with _staging(target) as staging:
         return _render(staging, data, ask=False, template=template, vcs_ref=vcs_ref).answers
 
@@ -236,10 +230,10 @@ def _local_questions(template: str | None) -> dict[str, dict[str, Any]] | None:
     """The template's questions when its ``copier.yml`` is on disk, else ``None``."""
     if template is None:
         return template_questions()
-    directory = Path(template).expanduser()
-    if (directory / "copier.yml").is_file() or (directory / "copier.yaml").is_file():
-        return template_questions(directory.resolve())
-    return None
+    try:
+        return template_questions(Path(template).expanduser().resolve())
+    except ProjectError:  # a URL or a bundle: copier checks the answers itself
+        return None
 
 
 def _check_target(target: Path) -> None:
@@ -271,9 +265,15 @@ def _initial_answers(
                 f"unknown question {unknown[0]!r} in --data; questions: {known}"
             )
     answers["project_name"] = name
+    return _with_secret(answers, questions)
+
+
+def _with_secret(answers: Mapping[str, Any], questions: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``answers`` plus a fresh ``secret_key`` unless given, when the template may ask for it."""
+    data = dict(answers)
     if questions is None or _SECRET_KEY in questions:
-        answers.setdefault(_SECRET_KEY, secrets.token_urlsafe(64))
-    return answers
+        data.setdefault(_SECRET_KEY, secrets.token_urlsafe(64))
+    return data
 
 
 @contextmanager
@@ -284,9 +284,12 @@ def _staging(target: Path) -> Iterator[Path]:
     directories created for it are removed.
     """
     created = _missing_parents(target.parent)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.gospel-", dir=target.parent))
+    staging = target.parent / f".{target.name}.gospel-{secrets.token_hex(8)}"
+    # Everything that creates a directory happens inside the try, so that an interrupt arriving
+    # right after a mkdir still finds its name and removes it.
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging.mkdir(mode=0o700)
         yield staging
         _check_target(target)  # a race: someone created it meanwhile
         umask = os.umask(0)
@@ -294,8 +297,9 @@ def _staging(target: Path) -> Iterator[Path]:
         staging.chmod(0o777 & ~umask)
         # os.replace also replaces an existing empty directory (POSIX rename semantics).
         staging.replace(target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+    except BaseException as error:
+        if not (isinstance(error, FileExistsError) and error.filename == str(staging)):
+            shutil.rmtree(staging, ignore_errors=True)  # unless it is another run's (a clash)
         if created is not None:
             shutil.rmtree(created, ignore_errors=True)
         raise
@@ -330,9 +334,11 @@ def _render(
     from copier.errors import CopierError, CopierWarning
     from jinja2 import TemplateError
 
-    with _template_for_copy(template, vcs_ref) as source:
+    with template_for_copy(template, vcs_ref) as source:
         try:
             with warnings.catch_warnings():
+                # Copier's warnings (a dirty template, a shallow clone) would bypass the one-line
+                # summary; what they mean for the project is reported through ``source``.
                 warnings.simplefilter("ignore", CopierWarning)
                 worker = copier.run_copy(
                     source.src_path,
@@ -344,8 +350,6 @@ def _render(
                     quiet=True,
                     cleanup_on_error=False,
                 )
-        except KeyboardInterrupt:
-            raise
         except ValueError as error:  # an answer failed its type, choice or validator
             raise InvalidInputError(f"invalid answer: {_one_line(error)}") from None
         except (CopierError, TemplateError) as error:
@@ -369,28 +373,6 @@ def _render(
     return _Rendered(answers=rendered, template=source.description, updatable=source.updatable)
 
 
-@contextmanager
-def _template_for_copy(template: str | None, vcs_ref: str | None) -> Iterator[TemplateSource]:
-    """The source to render; the shipped template's plain files when git is not installed."""
-    from gospel_scaffold.update.source import TemplateSource, template_for_copy
-
-    if template is None and vcs_ref is None and shutil.which("git") is None:
-        # The bundled history needs git; without it render the shipped files (not updatable).
-        directory = template_source()
-        with template_snapshot(directory) as snapshot:
-            yield TemplateSource(
-                kind="directory",
-                src_path=snapshot.as_posix(),
-                vcs_ref=None,
-                updatable=False,
-                description=f"{directory} (git is not installed: the project cannot be updated)",
-                directory=directory,
-            )
-        return
-    with template_for_copy(template, vcs_ref) as source:
-        yield source
-
-
 def _fix_answers_source(dest: Path, snapshot: Path, source: Path) -> None:
     """Record the real template location instead of the throwaway snapshot in the answers."""
     answers_file = dest / ANSWERS_FILE
@@ -412,38 +394,18 @@ def _one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def _run_git(args: Sequence[str], cwd: Path) -> str:
-    process = subprocess.run(
-        ["git", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if process.returncode != 0:
-        detail = (process.stderr or process.stdout).strip().splitlines()
-        reason = detail[-1] if detail else f"exit status {process.returncode}"
-        command = next(arg for arg in args if not arg.startswith("-") and "=" not in arg)
-        raise ProjectError(f"git {command} failed: {reason}")
-    return process.stdout.strip()
-
-
-def _has_identity(cwd: Path) -> bool:
-    for key in ("user.name", "user.email"):
-        found = subprocess.run(
-            ["git", "config", "--get", key], cwd=cwd, capture_output=True, check=False
-        )
-        if found.returncode != 0 or not found.stdout.strip():
-            return False
-    return True
-
-
 def _init_git(path: Path) -> str:
-    _run_git(["init", "--quiet", "-b", "main"], path)
-    _run_git(["add", "-A"], path)
-    identity = () if _has_identity(path) else _FALLBACK_IDENTITY
-    _run_git(
-        [*identity, "commit", "--quiet", "-m", f"Initial project from gospel {__version__}"],
-        path,
+    git(path, "init", "--quiet", "-b", "main")
+    git(path, "add", "-A")
+    has_identity = all(
+        (try_git(path, "config", "--get", key) or "").strip() for key in ("user.name", "user.email")
     )
-    return _run_git(["rev-parse", "HEAD"], path)
+    git(
+        path,
+        "commit",
+        "--quiet",
+        "-m",
+        f"Initial project from gospel {__version__}",
+        config=None if has_identity else _FALLBACK_IDENTITY,
+    )
+    return git(path, "rev-parse", "HEAD").strip()

@@ -11,9 +11,13 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml  # type: ignore[import-untyped]
+from update import template_history
+from update.template_history import CHECKOUT_TAG, checkout_env
 
 if TYPE_CHECKING:
     from conftest import AssertOneLineError, RunGospel
+
+gospel_checkout = template_history.gospel_checkout
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -329,12 +333,17 @@ def test_new_rejects_an_unknown_database_as_a_usage_error(run_gospel: RunGospel)
     assert "Traceback" not in result.stderr
 
 
+def _template_copy(dest: Path) -> Path:
+    """Copy the real template (``copier.yml`` + ``template/``) into a plain directory."""
+    dest.mkdir()
+    shutil.copy2(REPO_ROOT / "copier.yml", dest / "copier.yml")
+    shutil.copytree(REPO_ROOT / "template", dest / "template")
+    return dest
+
+
 def _broken_template(tmp_path: Path) -> Path:
     """A copy of the real template with one file that fails half-way through rendering."""
-    broken = tmp_path / "broken-template"
-    broken.mkdir()
-    shutil.copy2(REPO_ROOT / "copier.yml", broken / "copier.yml")
-    shutil.copytree(REPO_ROOT / "template", broken / "template")
+    broken = _template_copy(tmp_path / "broken-template")
     (broken / "template" / "zz_broken.txt.jinja").write_text("{{ 1 // 0 }}\n")
     return broken
 
@@ -452,10 +461,7 @@ def test_new_takes_the_defaults_without_a_terminal(run_gospel: RunGospel, tmp_pa
 
 
 def test_new_template_option_renders_that_template(run_gospel: RunGospel, tmp_path: Path) -> None:
-    custom = tmp_path / "custom-template"
-    custom.mkdir()
-    shutil.copy2(REPO_ROOT / "copier.yml", custom / "copier.yml")
-    shutil.copytree(REPO_ROOT / "template", custom / "template")
+    custom = _template_copy(tmp_path / "custom-template")
     (custom / "template" / "CUSTOM.md").write_text("from the custom template\n")
 
     result = run_gospel("new", "shop-api", "--no-git", "--template", str(custom))
@@ -466,13 +472,46 @@ def test_new_template_option_renders_that_template(run_gospel: RunGospel, tmp_pa
     assert answers["_src_path"] == str(custom)
 
 
+def test_new_from_a_gospel_checkout_renders_the_vcs_ref_given(
+    gospel_checkout: Path, run_gospel: RunGospel, tmp_path: Path
+) -> None:
+    (gospel_checkout / "template" / "NOTES.md").write_text("Draft.\n", encoding="utf-8")
+    env = checkout_env(gospel_checkout)
+
+    result = run_gospel("new", "shop-api", "--defaults", "--vcs-ref", CHECKOUT_TAG, extra_env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert "cannot be updated" not in result.stdout
+    project = tmp_path / "shop-api"
+    assert not (project / "NOTES.md").exists()  # the tag, not the working tree
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert (answers["_src_path"], answers["_commit"]) == (
+        str(gospel_checkout.resolve()),
+        CHECKOUT_TAG,
+    )
+
+
+def test_new_from_a_checkout_with_uncommitted_template_changes_renders_them_and_warns(
+    gospel_checkout: Path, run_gospel: RunGospel, tmp_path: Path
+) -> None:
+    (gospel_checkout / "template" / "NOTES.md").write_text("Draft.\n", encoding="utf-8")
+
+    result = run_gospel("new", "shop-api", "--defaults", extra_env=checkout_env(gospel_checkout))
+
+    assert result.returncode == 0, result.stderr
+    assert "uncommitted changes (template/NOTES.md)" in result.stdout
+    assert "cannot be updated" in result.stdout
+    project = tmp_path / "shop-api"
+    assert (project / "NOTES.md").read_text(encoding="utf-8") == "Draft.\n"
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(gospel_checkout.resolve())
+    assert "_commit" not in answers
+
+
 def test_new_vcs_ref_needs_a_git_template(
     run_gospel: RunGospel, assert_one_line_error: AssertOneLineError, tmp_path: Path
 ) -> None:
-    plain = tmp_path / "plain-template"
-    plain.mkdir()
-    shutil.copy2(REPO_ROOT / "copier.yml", plain / "copier.yml")
-    shutil.copytree(REPO_ROOT / "template", plain / "template")
+    plain = _template_copy(tmp_path / "plain-template")
 
     result = run_gospel("new", "shop-api", "--template", str(plain), "--vcs-ref", "v1.0.0")
 
@@ -481,11 +520,10 @@ def test_new_vcs_ref_needs_a_git_template(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_new_interrupted_leaves_a_complete_project_or_nothing(
+def test_new_interrupted_while_rendering_leaves_a_complete_project_or_nothing(
     tmp_path: Path, gospel_env: dict[str, str]
 ) -> None:
     import signal
-    import time
 
     process = subprocess.Popen(
         [sys.executable, "-m", "gospel_scaffold", "new", "shop-api"],
@@ -496,17 +534,18 @@ def test_new_interrupted_leaves_a_complete_project_or_nothing(
         stderr=subprocess.PIPE,
         text=True,
     )
-    time.sleep(0.4)  # somewhere inside start-up or rendering; either outcome is checked below
+    # Interrupt once rendering has begun: the staging directory exists (or it already finished).
+    while process.poll() is None and not any(tmp_path.glob(".shop-api.gospel-*")):
+        os.sched_yield()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=120)
 
+    assert "Traceback" not in err
     leftovers = sorted(p.name for p in tmp_path.iterdir() if p.name != "gitconfig")
-    if process.returncode != -signal.SIGINT:  # -SIGINT: killed while Python was starting
-        assert "Traceback" not in err
     if leftovers:  # finished before the signal (it may still hit the summary): all or nothing
         assert leftovers == ["shop-api"]
         assert _git(tmp_path / "shop-api", "status", "--porcelain") == ""
         assert "nothing was created" not in err
-    elif process.returncode != -signal.SIGINT:  # not still starting up: gospel handled it
+    else:
         assert process.returncode == 130, err
         assert err.strip().splitlines() == ["Error: interrupted; nothing was created"]

@@ -5,12 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from update import template_history
-from update.template_history import V1, V2, V2_LIMITS, Generate, commit_all, run_git
+from update.template_history import (
+    V1,
+    V2,
+    V2_LIMITS,
+    Generate,
+    checkout_env,
+    commit_all,
+    run_git,
+)
 
-# The fixtures of tests/update: a template repository tagged v1/v2 and projects made from it.
+from gospel_scaffold.update.run import read_origin
+
+# The fixtures of tests/update: a template repository tagged v1/v2 and projects made from it,
+# and gospel itself as a git checkout.
 git_env = template_history.git_env
 template_repo = template_history.template_repo
 generate = template_history.generate
+gospel_checkout = template_history.gospel_checkout
 
 
 def _edit_first_line_of_main(root: Path) -> None:
@@ -87,3 +99,46 @@ def test_outside_a_project_is_an_error(run_gospel, assert_one_line_error, tmp_pa
     result = run_gospel("update", cwd=tmp_path)
 
     assert_one_line_error(result, "not inside a generated project", exit_code=1)
+
+
+def _describe(repo: Path) -> str:
+    return run_git(repo, "describe", "--tags", "--always").strip()
+
+
+def test_project_from_a_gospel_checkout_updates_to_its_newer_commits(
+    gospel_checkout: Path, run_gospel, tmp_path: Path
+) -> None:
+    env = checkout_env(gospel_checkout)
+    created = run_gospel("new", "shop-api", "--defaults", extra_env=env)
+    assert created.returncode == 0, created.stderr
+    root = tmp_path / "shop-api"
+    made_at = _describe(gospel_checkout)  # v0.1.0-1-g<sha>: an untagged commit
+    assert read_origin(root).src_path == gospel_checkout.resolve().as_posix()
+    assert read_origin(root).commit == made_at
+    notes = gospel_checkout / "template" / "NOTES.md"
+    notes.write_text("Added by a newer gospel commit.\n", encoding="utf-8")
+    commit_all(gospel_checkout, "Template: add NOTES.md")
+
+    result = run_gospel("update", cwd=root, extra_env=env)
+
+    assert result.returncode == 0, result.stderr
+    assert f"from template {made_at} to {_describe(gospel_checkout)}" in result.stdout
+    assert (root / "NOTES.md").read_text(encoding="utf-8") == "Added by a newer gospel commit.\n"
+    assert read_origin(root).commit == _describe(gospel_checkout)
+
+
+def test_update_from_a_checkout_with_uncommitted_template_changes_is_refused(
+    gospel_checkout: Path, run_gospel, assert_one_line_error, tmp_path: Path
+) -> None:
+    env = checkout_env(gospel_checkout)
+    assert run_gospel("new", "shop-api", "--defaults", extra_env=env).returncode == 0
+    root = tmp_path / "shop-api"
+    (gospel_checkout / "template" / "NOTES.md").write_text("Draft.\n", encoding="utf-8")
+
+    result = run_gospel("update", cwd=root, extra_env=env)
+
+    assert_one_line_error(
+        result, "uncommitted changes (template/NOTES.md)", "pass --to REF", exit_code=1
+    )
+    assert not (root / "NOTES.md").exists()
+    assert run_git(root, "status", "--porcelain", "--untracked-files=all") == ""

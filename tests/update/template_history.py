@@ -10,6 +10,9 @@ and tags two versions:
     setting (``ACCESS_TOKEN_EXPIRE_MINUTES`` 30 -> 60), adds ``app/core/limits.py``, edits the
     template's own first migration (which must never reach a project) and ships a copier
     ``_migrations`` step that moves the project's ``uploads/`` data to ``media/``.
+
+``gospel_checkout`` is gospel itself (package, ``copier.yml``, ``template/``) as a git checkout,
+for running gospel the way an editable install of a clone does.
 """
 
 from __future__ import annotations
@@ -94,16 +97,21 @@ def apply_v2(repo: Path) -> None:
         )
 
 
-def make_template_repo(dest: Path) -> Path:
-    """Copy the real template into ``dest`` as a git repository tagged v1.0.0 and v2.0.0."""
+_CACHES = shutil.ignore_patterns(
+    "__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache", ".mypy_cache"
+)
+
+
+def _copy_template(dest: Path) -> None:
     dest.mkdir(parents=True)
     shutil.copy2(REPO_ROOT / "copier.yml", dest / "copier.yml")
-    shutil.copytree(
-        REPO_ROOT / "template",
-        dest / "template",
-        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".ruff_cache"),
-    )
+    shutil.copytree(REPO_ROOT / "template", dest / "template", ignore=_CACHES)
     run_git(dest, "init", "--quiet", "--initial-branch=main")
+
+
+def make_template_repo(dest: Path) -> Path:
+    """Copy the real template into ``dest`` as a git repository tagged v1.0.0 and v2.0.0."""
+    _copy_template(dest)
     commit_all(dest, "template v1", V1)
     apply_v2(dest)
     commit_all(dest, "template v2", V2)
@@ -114,6 +122,30 @@ def make_template_repo(dest: Path) -> Path:
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A git clone of the template with tags v1.0.0 and v2.0.0 (read-only: do not commit)."""
     return make_template_repo(tmp_path_factory.mktemp("template-repo") / "gospel")
+
+
+CHECKOUT_TAG = "v0.1.0"
+
+
+@pytest.fixture
+def gospel_checkout(tmp_path: Path) -> Path:
+    """Gospel itself as a git checkout in ``tmp_path / "gospel"``, ``HEAD`` one commit past a tag.
+
+    Run the CLI with ``PYTHONPATH=<checkout>/src`` to run gospel from it, as an editable
+    install of a clone does: its default template is then the checkout.
+    """
+    dest = tmp_path / "gospel"
+    _copy_template(dest)
+    shutil.copytree(REPO_ROOT / "src", dest / "src", ignore=_CACHES)
+    commit_all(dest, "gospel", CHECKOUT_TAG)
+    (dest / "CHANGES.md").write_text("Unreleased work.\n", encoding="utf-8")
+    commit_all(dest, "Work after the release")
+    return dest
+
+
+def checkout_env(checkout: Path) -> dict[str, str]:
+    """The extra environment that makes ``python -m gospel_scaffold`` run from ``checkout``."""
+    return {"PYTHONPATH": str(checkout / "src")}
 
 
 @pytest.fixture

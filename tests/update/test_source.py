@@ -73,17 +73,17 @@ def test_default_is_the_bundled_template_when_gospel_ships_one(
     assert source.bundle == bundle.resolve()
 
 
-def test_default_in_a_source_checkout_is_the_plain_template_directory(
-    monkeypatch: pytest.MonkeyPatch,
+def test_template_dir_override_is_rendered_as_a_plain_directory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.delenv(BUNDLE_ENV, raising=False)
-    monkeypatch.delenv("GOSPEL_TEMPLATE_DIR", raising=False)
+    (tmp_path / "copier.yml").write_text("_subdirectory: template\n")
+    monkeypatch.setenv("GOSPEL_TEMPLATE_DIR", str(tmp_path))
 
     source = resolve_template_source(None, None)
 
-    assert source.kind == "directory"
+    assert (source.kind, source.directory) == ("directory", tmp_path.resolve())
     assert not source.updatable
-    with pytest.raises(InvalidInputError, match="ships no template history"):
+    with pytest.raises(InvalidInputError, match="GOSPEL_TEMPLATE_DIR names a plain directory"):
         resolve_template_source(None, "v1.0.0")
 
 

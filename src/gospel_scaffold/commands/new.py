@@ -138,7 +138,7 @@ def _print_summary(result: NewProjectResult) -> None:
     from rich.console import Console
     from rich.markup import escape
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, soft_wrap=True)
     console.print(f"[bold green]Created[/] {escape(result.name)} in {escape(str(result.path))}")
     details = [f"database: {result.database}"]
     if result.python_version:

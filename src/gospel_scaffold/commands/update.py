@@ -30,7 +30,8 @@ def command(
         typer.Option(
             "--to",
             help="Template version (tag, branch or commit) to update to.  [default: the "
-            "version shipped with this gospel, or the latest tag of the recorded source]",
+            "version this gospel renders (its wheel's, or its clone's HEAD), or the latest tag "
+            "of the recorded source]",
             metavar="REF",
             show_default=False,
         ),
@@ -58,8 +59,8 @@ def command(
         bool,
         typer.Option(
             "--trust",
-            help="Let a template from --template/URL run its copier migrations (the template "
-            "shipped with gospel is always trusted).",
+            help="Let a template from --template/URL run its copier migrations (gospel's own "
+            "template, shipped or in the clone gospel runs from, is always trusted).",
         ),
     ] = False,
     project: ProjectOption = Path(),

@@ -1,14 +1,15 @@
-"""The few git commands ``gospel update`` needs, run as subprocesses."""
+"""The one place gospel runs ``git``: ``gospel new``, template sources and ``gospel update``."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Mapping
 from pathlib import Path
 
 from gospel_scaffold.errors import ProjectError, ToolMissingError
 
-__all__ = ["git", "git_ok", "require_git", "status_paths"]
+__all__ = ["git", "require_git", "status_paths", "try_git"]
 
 
 def require_git() -> str:
@@ -19,31 +20,51 @@ def require_git() -> str:
     """
     found = shutil.which("git")
     if found is None:
-        raise ToolMissingError("git is not on PATH; updating a project needs git")
+        raise ToolMissingError("git is not on PATH; install git")
     return found
 
 
-def git(cwd: Path, *args: str) -> str:
+def _run(
+    cwd: Path, args: tuple[str, ...], config: Mapping[str, str] | None
+) -> subprocess.CompletedProcess[str]:
+    # --no-optional-locks: reading a repository (status) never takes its index lock, so gospel
+    # cannot make a concurrent git command in the same repository fail.
+    options = ["--no-optional-locks"]
+    for key, value in (config or {}).items():
+        options += ["-c", f"{key}={value}"]
+    return subprocess.run(
+        [require_git(), *options, *args], cwd=cwd, capture_output=True, text=True, check=False
+    )
+
+
+def git(cwd: Path, *args: str, config: Mapping[str, str] | None = None) -> str:
     """Run ``git ARGS`` in ``cwd`` and return its standard output.
 
+    Args:
+        cwd: The directory to run in.
+        *args: The git subcommand and its arguments.
+        config: ``-c KEY=VALUE`` settings for this one command.
+
     Raises:
+        ToolMissingError: git is not on PATH.
         ProjectError: git failed; the message carries git's own error.
     """
-    done = subprocess.run(
-        [require_git(), *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
+    done = _run(cwd, args, config)
     if done.returncode != 0:
-        detail = done.stderr.strip().splitlines()
-        raise ProjectError(f"git {args[0]} failed in {cwd}: {detail[-1] if detail else '?'}")
+        detail = (done.stderr or done.stdout).strip().splitlines()
+        reason = detail[-1] if detail else f"exit status {done.returncode}"
+        raise ProjectError(f"git {args[0]} failed in {cwd}: {reason}")
     return done.stdout
 
 
-def git_ok(cwd: Path, *args: str) -> bool:
-    """Run ``git ARGS`` in ``cwd`` and tell whether it succeeded."""
-    done = subprocess.run(
-        [require_git(), *args], cwd=cwd, capture_output=True, text=True, check=False
-    )
-    return done.returncode == 0
+def try_git(cwd: Path, *args: str) -> str | None:
+    """Run ``git ARGS`` in ``cwd``; return its standard output, or ``None`` if it failed.
+
+    Raises:
+        ToolMissingError: git is not on PATH.
+    """
+    done = _run(cwd, args, None)
+    return done.stdout if done.returncode == 0 else None
 
 
 def status_paths(

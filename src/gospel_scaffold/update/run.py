@@ -34,8 +34,9 @@ from gospel_scaffold.errors import (
     ProjectError,
     UpdateFailedError,
 )
-from gospel_scaffold.update._git import git, git_ok, status_paths
+from gospel_scaffold.update._git import git, status_paths, try_git
 from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
+from gospel_scaffold.update.source import default_update_ref, is_url, source_checkout
 
 __all__ = [
     "ANSWERS_FILE",
@@ -165,7 +166,7 @@ def _check_updatable(origin: ProjectOrigin) -> None:
                 f"does not know (it knows up to {max(tags, key=_version_key)}); upgrade "
                 "gospel-scaffold first"
             )
-    elif "://" not in origin.src_path and not origin.src_path.startswith(("git@", "gh:", "gl:")):
+    elif not is_url(origin.src_path):
         local = Path(origin.src_path).expanduser()
         if not local.exists():
             raise NotUpdatableError(
@@ -204,7 +205,7 @@ def _version_key(tag: str) -> tuple[int, object]:
 
 
 def _check_clean(root: Path) -> None:
-    if not git_ok(root, "rev-parse", "--is-inside-work-tree"):
+    if try_git(root, "rev-parse", "--is-inside-work-tree") is None:
         raise ProjectError(
             f"{root} is not in a git repository; copier replays your changes from git history, "
             "so commit the project to git first (git init && git add -A && git commit)"
@@ -299,14 +300,6 @@ def _source_ready(origin: ProjectOrigin) -> Iterator[None]:
         yield
 
 
-def _default_ref(origin: ProjectOrigin, to: str | None) -> str | None:
-    if to is not None or not origin.bundled:
-        return to
-    bundled = bundled_template()
-    # The installed gospel's own version of the template, as ``gospel new`` would render it.
-    return bundled.commit if bundled is not None else None
-
-
 def _run_copier(
     root: Path, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
 ) -> None:
@@ -341,25 +334,13 @@ def _run_copier(
 
 
 def _update_in_place(
-    origin: ProjectOrigin,
-    *,
-    to: str | None,
-    conflict: ConflictMode,
-    trust: bool,
-    quiet: bool,
-    dry_run: bool,
+    origin: ProjectOrigin, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
 ) -> UpdateResult:
     root = origin.root
     migrations_before = _tracked_migrations(root)
     try:
         with _source_ready(origin):
-            _run_copier(
-                root,
-                vcs_ref=_default_ref(origin, to),
-                conflict=conflict,
-                trust=trust or origin.bundled,
-                quiet=quiet,
-            )
+            _run_copier(root, vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet)
         kept = _keep_migrations(root, migrations_before)
         versions = _migration_dir(root).resolve()
         new_migrations = sorted(
@@ -384,7 +365,7 @@ def _update_in_place(
         conflicts=tuple(conflicts),
         kept_migrations=tuple(kept),
         new_migrations=tuple(new_migrations),
-        dry_run=dry_run,
+        dry_run=False,
     )
 
 
@@ -402,12 +383,13 @@ def update_project(
     Args:
         path: The project directory, or a directory inside it.
         to: The template version (a tag, branch or commit) to update to. By default: the
-            version shipped with the installed gospel for projects made from it, else the
+            version shipped with the installed gospel for projects made from it, the ``HEAD``
+            commit of the checkout gospel runs from for projects made from that, else the
             latest version tag of the recorded source.
         dry_run: Update a throw-away clone instead and report what would change.
         conflict: ``inline`` (git-style markers in the file) or ``rej`` (``.rej`` files).
-        trust: Allow the template's copier ``_migrations`` to run. The template shipped with
-            gospel is always trusted.
+        trust: Allow the template's copier ``_migrations`` to run. Gospel's own template (the
+            bundled one, or the checkout gospel runs from) is always trusted.
         quiet: Silence copier's own progress output.
 
     Returns:
@@ -415,29 +397,34 @@ def update_project(
 
     Raises:
         ProjectError: No project, not in git, or (``DirtyTreeError``) uncommitted changes.
-        NotUpdatableError: The project records no usable template source or version.
+        NotUpdatableError: The project records no usable template source or version, or (no
+            ``to``) the gospel clone it comes from has uncommitted template changes.
         UpdateFailedError: Copier failed; the project is back as it was.
     """
     root = find_project(path)
     origin = read_origin(root)
     _check_updatable(origin)
     _check_clean(root)
-    if not dry_run:
-        return _update_in_place(
-            origin, to=to, conflict=conflict, trust=trust, quiet=quiet, dry_run=False
+    src_path = origin.src_path or ""  # _check_updatable made sure it is recorded
+    vcs_ref = to if to is not None else default_update_ref(src_path)
+    # Gospel's own template is trusted to run its copier migrations, as the wheel's bundle is.
+    trust = trust or origin.bundled or source_checkout(src_path) is not None
+    with _work_tree(root, dry_run) as work:
+        result = _update_in_place(
+            read_origin(work), vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet
         )
+    return replace(result, root=root, dry_run=dry_run)
+
+
+@contextmanager
+def _work_tree(root: Path, dry_run: bool) -> Iterator[Path]:
+    """Yield the project to update: ``root`` itself, or for a dry run a throw-away clone."""
+    if not dry_run:
+        yield root
+        return
     with tempfile.TemporaryDirectory(prefix="gospel-update-dry-run-") as tmp:
         top = Path(git(root, "rev-parse", "--show-toplevel").strip())
         prefix = git(root, "rev-parse", "--show-prefix").strip()
         clone = Path(tmp) / "project"
         git(Path(tmp), "clone", "--quiet", "--no-hardlinks", top.as_posix(), clone.as_posix())
-        clone_root = clone / prefix if prefix else clone
-        result = _update_in_place(
-            read_origin(clone_root),
-            to=to,
-            conflict=conflict,
-            trust=trust,
-            quiet=quiet,
-            dry_run=True,
-        )
-    return replace(result, root=root, dry_run=True)
+        yield clone / prefix if prefix else clone
