@@ -17,6 +17,7 @@ from app.services.auth_service import AuthService
 from app.services.user_service import UserService
 
 __all__ = [
+    "MAX_PAGE_SIZE",
     "AuthServiceDep",
     "CurrentSuperuser",
     "CurrentUser",
@@ -97,12 +98,16 @@ class Pagination:
     limit: int
 
 
+MAX_PAGE_SIZE = 100
+
+
 async def get_pagination(
     offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(ge=1)] = 20,
 ) -> Pagination:
-    """Read `offset` and `limit` (at most 100) from the query string."""
-    return Pagination(offset=offset, limit=limit)
+    """Read `offset` and `limit` from the query string; a page holds at most 100 rows."""
+    # Capped rather than refused: a client asking for "everything" still gets a bounded page.
+    return Pagination(offset=offset, limit=min(limit, MAX_PAGE_SIZE))
 
 
 PaginationDep = Annotated[Pagination, Depends(get_pagination)]
