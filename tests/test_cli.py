@@ -11,7 +11,7 @@ import pytest
 from gospel_scaffold import __version__
 
 if TYPE_CHECKING:
-    from conftest import RunGospel
+    from conftest import AssertOneLineError, RunGospel
 
 HEAVY = ("copier", "jinja2", "rich", "libcst", "inflect", "questionary", "prompt_toolkit")
 
@@ -42,11 +42,13 @@ def test_version_prints_the_package_version(run_gospel: RunGospel) -> None:
     assert result.stdout.strip() == f"gospel {__version__}"
 
 
-def test_help_lists_the_new_command(run_gospel: RunGospel) -> None:
+def test_help_lists_every_command(run_gospel: RunGospel) -> None:
     result = run_gospel("--help")
 
     assert result.returncode == 0
-    assert "new" in result.stdout
+    commands = result.stdout.split("Commands:")[1].split()
+    for command in ("new", "add-domain", "remove-domain", "check", "update"):
+        assert command in commands
 
 
 @pytest.mark.parametrize(
@@ -56,20 +58,20 @@ def test_light_commands_do_not_import_heavy_libraries(argv: list[str]) -> None:
     assert _imported_after(argv) == ["[]"]
 
 
-def test_unknown_option_is_a_usage_error_without_traceback(run_gospel: RunGospel) -> None:
+def test_unknown_option_is_a_one_line_usage_error(
+    run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
     result = run_gospel("new", "shop-api", "--colour", "blue")
 
-    assert result.returncode == 2
-    assert "--colour" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert_one_line_error(result, "--colour", "gospel new --help", exit_code=2)
 
 
-def test_missing_argument_is_a_usage_error(run_gospel: RunGospel) -> None:
+def test_missing_argument_is_a_one_line_usage_error(
+    run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
     result = run_gospel("new")
 
-    assert result.returncode == 2
-    assert "Missing argument" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert_one_line_error(result, "Missing argument", exit_code=2)
 
 
 def test_no_command_shows_the_help(run_gospel: RunGospel) -> None:

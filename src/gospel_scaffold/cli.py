@@ -66,7 +66,7 @@ def main() -> None:
     * Ctrl-C and aborted prompts: "Aborted.", exit 130.
     """
     try:
-        result = app(standalone_mode=False)
+        result = app(standalone_mode=False, prog_name="gospel")
     except GospelError as error:
         _fail(str(error), error.exit_code)
     except (typer.Abort, KeyboardInterrupt):
@@ -75,12 +75,9 @@ def main() -> None:
         sys.exit(done.exit_code)
     except typer.TyperException as error:
         # Typer's vendored click errors (UsageError, BadParameter, ...) subclass TyperException.
-        show = getattr(error, "show", None)
-        if callable(show):
-            show()
-        else:
-            _fail(error.format_message(), error.exit_code)
-        sys.exit(error.exit_code)
+        context = getattr(error, "ctx", None)
+        command = context.command_path if context is not None else "gospel"
+        _fail(f"{error.format_message()} (see `{command} --help`)", error.exit_code)
     # Without standalone mode Typer returns the exit code of an explicit ``typer.Exit`` and
     # turns KeyboardInterrupt inside a command into 130.
     if result == 130:

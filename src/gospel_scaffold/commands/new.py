@@ -117,6 +117,9 @@ def next_steps(result: NewProjectResult) -> list[str]:
         Shell commands, in order.
     """
     steps = [f"cd {shlex.quote(_relative(result.path))}", "uv sync"]
+    if result.git_commit is not None:
+        # gospel update needs a clean tree, and a committed lock gives every install the same set.
+        steps[-1] += ' && git add uv.lock && git commit -m "Lock dependencies"'
     if result.database == Database.POSTGRES.value:
         steps.append("docker compose up -d db  # or point DATABASE_URL in .env at your server")
     steps += [

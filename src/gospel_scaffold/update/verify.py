@@ -17,7 +17,7 @@ CHECKS: tuple[tuple[str, ...], ...] = (
     ("uv", "run", "mypy"),
     ("uv", "run", "pytest", "-q"),
 )
-"""The project's own checks, the ones its CI workflow runs: lint, format, types, tests."""
+"""The project's own checks: lint, format, types, tests (its CI also runs Alembic, gospel check)."""
 
 
 @dataclass(frozen=True)
