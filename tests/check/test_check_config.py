@@ -45,6 +45,23 @@ def test_per_file_ignores_silence_codes_in_matching_files(project):
     assert result.suppressed == 1
 
 
+@pytest.mark.parametrize("selection", [[""], [","], [" , "], []])
+def test_empty_command_line_select_is_invalid_input_not_no_rules(project, selection):
+    with pytest.raises(InvalidInputError, match="--select names no rule"):
+        project.check(select=selection)
+
+
+def test_empty_configured_select_makes_the_project_unreadable_not_rule_free(project):
+    project.append("pyproject.toml", "\n[tool.gospel]\nselect = []\n")
+    with pytest.raises(UnreadableProjectError, match="names no rule"):
+        project.check()
+
+
+def test_command_line_select_still_overrides_a_valid_configured_select(project):
+    project.append("pyproject.toml", '\n[tool.gospel]\nselect = ["GOS2"]\n')
+    assert project.check(select=["GOS101"]).codes == ("GOS101",)
+
+
 def test_opt_in_migration_rule_runs_only_when_asked(project):
     assert "GOS801" not in project.check().codes
     assert "GOS801" not in project.check(select=["GOS8"]).codes

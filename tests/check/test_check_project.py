@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import pytest
 
 from gospel_scaffold.check.project import load_project
@@ -39,3 +41,41 @@ def test_imports_are_resolved_to_modules(project):
     payments = loaded.files["app/models/payments.py"]
     user_import = next(ref for ref in payments.imports if ref.module == "app.models.user")
     assert user_import.type_checking
+
+
+def test_statement_lines_span_the_enclosing_statement_or_compound_header(project):
+    project.write(
+        "app/services/spans.py",
+        """
+        import ast
+
+
+        @staticmethod
+        def handler(
+            a: int,
+        ) -> int:
+            # a comment before the body
+            total = sum(
+                [a, a],
+            )
+            if ast.literal_eval(
+                "1"
+            ):
+                return total
+            return 0
+        """,
+    )
+    source = load_project(project.root).files["app/services/spans.py"]
+    function = source.tree.body[1]
+    assert isinstance(function, ast.FunctionDef)
+    assign, condition = function.body[0], function.body[1]
+    assert isinstance(assign, ast.Assign)
+    assert isinstance(assign.value, ast.Call)
+    assert isinstance(condition, ast.If)
+    assert isinstance(condition.test, ast.Call)
+    assert source.statement_lines(assign.value.args[0]) == (9, 11)
+    assert source.statement_lines(condition.test.args[0]) == (12, 14)
+    assert source.statement_lines(condition.body[0]) == (15, 15)
+    assert function.returns is not None
+    assert source.statement_lines(function) == (4, 7)
+    assert source.statement_lines(function.returns) == (4, 7)

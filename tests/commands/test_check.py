@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -171,6 +170,25 @@ def test_unknown_rule_code_exits_2(generated):
     assert "unknown rule code 'GOS999'" in done.stderr
 
 
+@pytest.mark.parametrize("selection", ["", ",", " "])
+def test_empty_select_option_exits_2_with_one_line(generated, selection):
+    done = gospel("check", "--select", selection, cwd=generated)
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == ""
+    assert done.stderr.startswith("Error: --select names no rule")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_empty_select_in_configuration_exits_2_with_one_line(editable):
+    with (editable / "pyproject.toml").open("a") as config:
+        config.write("\n[tool.gospel]\nselect = []\n")
+    done = gospel("check", cwd=editable)
+    assert done.returncode == 2, done.stdout
+    assert done.stdout == ""
+    assert done.stderr.startswith("Error: select in [tool.gospel] in pyproject.toml names no rule")
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
 def test_migrations_without_a_project_environment_exits_2(editable):
     env = {**os.environ, "PATH": "/usr/bin:/bin"}
     env.pop("VIRTUAL_ENV", None)
@@ -211,10 +229,6 @@ ADDED_DOMAINS = (
     ("categories", ["title:str"]),
     ("activities", ["title:str", "category:ref:categories"]),
 )
-needs_add_domain = pytest.mark.skipif(
-    importlib.util.find_spec("gospel_scaffold.domain.add") is None,
-    reason="add-domain (gospel_scaffold.domain.add) is not available",
-)
 
 
 def add_three_domains(root: Path) -> None:
@@ -226,7 +240,6 @@ def add_three_domains(root: Path) -> None:
         apply_plan(plan_add(AddRequest(name=name, specs=specs, project=root)))
 
 
-@needs_add_domain
 def test_project_with_three_added_domains_is_clean(editable):
     add_three_domains(editable)
     assert (editable / "app/api/routes/activities.py").is_file()
@@ -237,7 +250,6 @@ def test_project_with_three_added_domains_is_clean(editable):
 
 
 @pytest.mark.slow
-@needs_add_domain
 def test_added_domains_migrations_agree_with_their_models(editable, generated_venv):
     add_three_domains(editable)
     (editable / ".venv").symlink_to(generated_venv.path, target_is_directory=True)

@@ -102,7 +102,8 @@ def load_config(root: Path) -> CheckConfig:
         The settings.
 
     Raises:
-        UnreadableProjectError: the file is not valid TOML or the section is malformed.
+        UnreadableProjectError: the file is not valid TOML or the section is malformed (an
+            empty ``select`` included: it would turn every rule off).
     """
     path = root / "pyproject.toml"
     if not path.is_file():
@@ -128,6 +129,11 @@ def load_config(root: Path) -> CheckConfig:
             if "select" in section
             else None
         )
+        if select == ():
+            raise UnreadableProjectError(
+                f"select in {where} names no rule: list codes or prefixes such as "
+                '["GOS1"], or remove it to run every rule'
+            )
         ignore = parse_selectors(
             _string_list(section.get("ignore", []), where="ignore"), where=where
         )

@@ -83,9 +83,7 @@ class Rule:
         """
         line = getattr(node, "lineno", 1) if node is not None else 1
         column = getattr(node, "col_offset", 0) + 1 if node is not None else 1
-        end_line = getattr(node, "end_lineno", None) or line
-        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
-            end_line = max(line, node.body[0].lineno - 1)  # the header, not the whole body
+        start_line, end_line = source.statement_lines(node) if node is not None else (1, 1)
         return Violation(
             path=source.path,
             line=line,
@@ -93,6 +91,7 @@ class Rule:
             code=self.code,
             message=message,
             fix=fix or self.fix,
+            start_line=start_line,
             end_line=end_line,
         )
 
@@ -108,8 +107,11 @@ class Violation:
         code: The rule's code.
         message: What is wrong.
         fix: How to fix it.
-        end_line: The last line of the offending statement (an inline suppression comment may
-            sit on any line between ``line`` and ``end_line``).
+        start_line: The first line of the enclosing statement (for a compound statement such
+            as ``class`` or ``def``, of its header, decorators included).
+        end_line: The last line of the enclosing statement (of its header, for a compound
+            one). An inline suppression comment may sit on any line from ``start_line`` to
+            ``end_line``; ``0`` means the violation's own ``line``.
     """
 
     path: str
@@ -118,6 +120,7 @@ class Violation:
     code: str
     message: str
     fix: str = field(compare=False)
+    start_line: int = field(default=0, compare=False)
     end_line: int = field(default=0, compare=False)
 
     @property

@@ -105,6 +105,52 @@ class SourceFile:
             node for node in self.nodes if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
         ]
 
+    @cached_property
+    def parents(self) -> dict[ast.AST, ast.AST]:
+        """Each syntax node's parent (computed only when a violation needs its statement)."""
+        return {child: node for node in self.nodes for child in ast.iter_child_nodes(node)}
+
+    def statement_lines(self, node: ast.AST) -> tuple[int, int]:
+        """Return the first and last line of the statement ``node`` belongs to.
+
+        For a compound statement (``class``, ``def``, ``if``, ``with``, ``except``, ...) that is
+        its header, decorators included, never its body; for any other statement, every line
+        it spans. An inline suppression comment may sit on any of these lines.
+
+        Args:
+            node: A syntax node of this file.
+
+        Returns:
+            The 1-based first and last lines (both at least the node's own line).
+        """
+        line: int = getattr(node, "lineno", 1)
+        statement: ast.AST | None = node
+        while statement is not None and not isinstance(statement, ast.stmt | ast.ExceptHandler):
+            statement = self.parents.get(statement)
+        if statement is None:
+            statement = node  # not part of this file's tree: its own lines
+        start: int = getattr(statement, "lineno", line)
+        end: int = getattr(statement, "end_lineno", None) or start
+        decorators: list[ast.expr] = getattr(statement, "decorator_list", [])
+        if decorators:
+            start = min([start, *(decorator.lineno for decorator in decorators)])
+        body = getattr(statement, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.stmt):
+            end = self._header_end(start, body[0])
+        return min(start, line), max(end, line)
+
+    def _header_end(self, start: int, first: ast.stmt) -> int:
+        """The last line of a compound statement's header, whose body begins with ``first``."""
+        first_decorators: list[ast.expr] = getattr(first, "decorator_list", [])
+        body_start = min([first.lineno, *(d.lineno for d in first_decorators)])
+        end = body_start - 1
+        # Blank and comment-only lines between the header and the body belong to the body.
+        while end > start and (
+            not self.lines[end - 1].strip() or self.lines[end - 1].lstrip().startswith("#")
+        ):
+            end -= 1
+        return max(start, end)
+
     def mentions(self, *words: str) -> bool:
         """Whether the file's text contains any of ``words`` (a cheap filter before walking)."""
         return any(word in self.text for word in words)

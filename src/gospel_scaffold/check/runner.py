@@ -10,7 +10,7 @@ from gospel_scaffold.check.model import RULES, CheckResult, Violation
 from gospel_scaffold.check.project import load_project
 from gospel_scaffold.check.rules import CHECKS
 from gospel_scaffold.check.suppress import is_suppressed
-from gospel_scaffold.errors import UnreadableProjectError
+from gospel_scaffold.errors import InvalidInputError, UnreadableProjectError
 
 __all__ = ["run_check", "selected_codes"]
 
@@ -48,7 +48,8 @@ def run_check(
 
     Args:
         root: The project directory (the one holding ``app/`` and ``pyproject.toml``).
-        select: Selectors (codes or prefixes) to run instead of the configured ``select``.
+        select: Selectors (codes or prefixes) to run instead of the configured ``select``;
+            ``None`` keeps the configured one. An empty selection is an error, never "no rule".
         ignore: Selectors to skip, on top of the configured ``ignore``.
         migrations: Whether to also compare the models with the migrations (GOS801), which
             runs the project's own Python.
@@ -58,13 +59,21 @@ def run_check(
 
     Raises:
         UnreadableProjectError: the project cannot be read (exit code 2).
-        InvalidInputError: a selector names no rule (exit code 2).
+        InvalidInputError: a selector names no rule, or ``select`` is given but empty (exit
+            code 2).
     """
     if not root.is_dir():
         raise UnreadableProjectError(f"{root} is not a directory")
     root = root.resolve()
     config = load_config(root)
-    chosen = parse_selectors(select, where="--select") if select is not None else config.select
+    chosen = config.select
+    if select is not None:
+        chosen = parse_selectors(select, where="--select")
+        if not chosen:
+            raise InvalidInputError(
+                "--select names no rule: give codes or prefixes such as GOS1,GOS201, or leave "
+                "it out to run every rule"
+            )
     skipped = (*config.ignore, *parse_selectors(ignore, where="--ignore"))
     codes = selected_codes(chosen, skipped, migrations=migrations)
     project = load_project(root)

@@ -1,8 +1,13 @@
 """Inline suppression comments: ``# gospel: ignore[GOS101]``.
 
-A comment ``# gospel: ignore[CODE, CODE]`` on any line of the offending statement silences those
-codes (or code prefixes) there; a bare ``# gospel: ignore`` silences every code on that
-statement. Prefer naming the code: a bare ignore hides future problems too.
+A comment ``# gospel: ignore[CODE, CODE]`` on any line of the statement holding a violation
+silences those codes (or code prefixes) there, wherever in the statement the violation points;
+for a compound statement (``class``, ``def``, ``if``, ...) the lines are its header, decorators
+included, never its body. A bare ``# gospel: ignore`` silences every code on that statement.
+Prefer naming the code: a bare ignore hides future problems too.
+
+The lines come from :attr:`Violation.start_line` and :attr:`Violation.end_line`, which
+:meth:`Rule.at` fills from :meth:`SourceFile.statement_lines` for every rule.
 """
 
 from __future__ import annotations
@@ -44,8 +49,9 @@ def is_suppressed(violation: Violation, project: Project) -> bool:
     if source is None or "gospel" not in source.text:
         return False
     lines = source.lines
+    first = min(violation.start_line or violation.line, violation.line)
     last = max(violation.end_line, violation.line)
-    for number in range(violation.line, min(last, len(lines)) + 1):
+    for number in range(max(first, 1), min(last, len(lines)) + 1):
         codes = suppression_codes(lines[number - 1])
         if codes is None:
             continue

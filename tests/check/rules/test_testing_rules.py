@@ -50,6 +50,36 @@ def test_model_only_domain_without_tests_is_reported_at_its_model(project):
     assert project.found("GOS701") == [("app/models/audit_log.py", 4, "GOS701")]
 
 
+def test_model_only_domain_message_names_its_model_module_not_routes(project):
+    project.write(
+        "app/models/audit_log.py",
+        """
+        from app.db.database import Base
+
+
+        class AuditLog(Base):
+            __tablename__ = "audit_logs"
+        """,
+    )
+    (violation,) = project.check(select=["GOS701"]).violations
+    assert violation.message == (
+        "domain audit_log has no tests: nothing under tests/ imports its model module "
+        "app.models.audit_log, its service or its repository"
+    )
+    assert "routes" not in violation.fix
+    assert "tests/unit/test_audit_log_service.py" in violation.fix
+
+
+def test_router_domain_message_names_its_routes_and_modules(project):
+    project.remove("tests/integration/test_payments_routes.py")
+    (violation,) = project.check(select=["GOS701"]).violations
+    assert violation.message == (
+        "domain payments has no tests: nothing under tests/ calls its routes (/payments) or "
+        "imports its route module, its service or its repository"
+    )
+    assert "tests/integration/test_payments_routes.py" in violation.fix
+
+
 def test_model_is_one_domain_with_its_plural_router(project):
     # app/models/user.py and app/api/routes/users.py: tested through "/users".
     assert project.found("GOS701") == []

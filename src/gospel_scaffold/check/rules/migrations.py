@@ -229,7 +229,9 @@ def _migrations_out_of_sync(project: Project) -> Iterator[Violation]:
             source, cls = tables[table]
             yield rule.at(source, _attribute(cls, difference.get("column")) or cls, message)
         else:
-            yield Violation(MIGRATIONS_PATH, 1, 1, rule.code, message, rule.fix, 1)
+            yield Violation(
+                MIGRATIONS_PATH, 1, 1, rule.code, message, rule.fix, start_line=1, end_line=1
+            )
 
 
 #: The checks of this family, by rule code.

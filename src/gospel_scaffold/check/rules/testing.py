@@ -146,6 +146,7 @@ def _domain_without_tests(project: Project) -> Iterator[Violation]:
     for domain in _domains(project):
         if _is_tested(domain, evidence):
             continue
+        message, fix = _untested(domain)
         node: ast.AST | None
         if domain.router is not None:
             source = domain.router
@@ -155,15 +156,32 @@ def _domain_without_tests(project: Project) -> Iterator[Violation]:
             assert domain.model is not None
             source = domain.model
             node = mapped_classes(source)[0]
-        what = f"routes ({', '.join(sorted(domain.paths))})" if domain.paths else "service"
-        yield rule.at(
-            source,
-            node,
-            f"domain {domain.label} has no tests: nothing under tests/ calls its {what} or "
-            "imports its service",
-            fix=f"Add tests/integration/test_{domain.label}_routes.py exercising its routes and "
-            f"tests/unit/test_{domain.label}_service.py for its service.",
+        yield rule.at(source, node, message, fix=fix)
+
+
+def _untested(domain: _Domain) -> tuple[str, str]:
+    """Return the message and the fix for an untested domain, worded for what it has."""
+    label = domain.label
+    service_test = f"tests/unit/test_{label}_service.py"
+    if domain.router is None:
+        assert domain.model is not None
+        return (
+            f"domain {label} has no tests: nothing under tests/ imports its model module "
+            f"{domain.model.module}, its service or its repository",
+            f"Add {service_test} exercising its service (or any test importing "
+            f"{domain.model.module}).",
         )
+    routes_test = f"tests/integration/test_{label}_routes.py"
+    calls = (
+        f"calls its routes ({', '.join(sorted(domain.paths))}) or imports"
+        if domain.paths
+        else "imports"
+    )
+    return (
+        f"domain {label} has no tests: nothing under tests/ {calls} its route module, its "
+        "service or its repository",
+        f"Add {routes_test} exercising its routes and {service_test} for its service.",
+    )
 
 
 #: The checks of this family, by rule code.
