@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,7 +21,10 @@ def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(
 
     assert first.returncode == 0, first.stderr
     lines = first.stdout.splitlines()
-    assert lines[0].startswith("gospel add-domain customers")
+    assert lines[0] == (
+        "gospel add-domain customers (class Customer, table customers, URL prefix /customers) "
+        f"in {shop_project}"
+    )
     assert "  [x] Create app/models/customers.py with table definition" in lines
     assert "  [x] Import and add router to app/api/routes/__init__.py" in lines
     assert "  [x] Add model import to app/db/database.py" in lines
@@ -103,11 +107,22 @@ def test_dry_run_prints_the_plan_as_unified_diffs(
     result = run_gospel("add-domain", "customers", "name:str:100", "--dry-run", cwd=shop_project)
 
     assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(
+        "# gospel add-domain customers (class Customer, table customers, URL prefix /customers)\n"
+    )
     assert "--- /dev/null\n+++ b/app/models/customers.py\n" in result.stdout
     assert "+class Customer(TimestampMixin, Base):\n" in result.stdout
     assert "+from app.api.routes import auth, customers, users\n" in result.stdout
     assert result.stdout.rstrip().endswith("dry run, nothing was written.")
     assert snapshot(shop_project) == before
+    [migration] = [
+        line.removeprefix("+++ b/")
+        for line in result.stdout.splitlines()
+        if line.startswith("+++ b/migrations/versions/")
+    ]
+    real = run_gospel("add-domain", "customers", "name:str:100", cwd=shop_project)
+    assert real.returncode == 0, real.stderr
+    assert (shop_project / migration).is_file()
 
 
 def test_json_prints_the_plan_for_scripts(shop_project: Path, run_gospel: RunGospel) -> None:
@@ -129,3 +144,17 @@ def test_json_prints_the_plan_for_scripts(shop_project: Path, run_gospel: RunGos
         run_gospel("add-domain", "customers", "name:str:100", "--json", cwd=shop_project).stdout
     )
     assert (dry["applied"], dry["changed"]) == (False, False)
+
+
+def test_a_file_where_a_folder_must_be_is_one_line_and_writes_nothing(
+    shop_project: Path, run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
+    unit = shop_project / "tests/unit"
+    shutil.rmtree(unit)
+    unit.write_text("not a folder\n")
+    before = snapshot(shop_project)
+
+    result = run_gospel("add-domain", "widgets", "x:int", cwd=shop_project)
+
+    assert_one_line_error(result, "tests/unit is a file, not a folder")
+    assert snapshot(shop_project) == before

@@ -54,3 +54,26 @@ def test_removing_an_unknown_domain_is_one_line(shop_project: Path, run_gospel: 
         "Error: No domain 'ghosts' was added with gospel add-domain in this project "
         "(domains it can remove: none)"
     ]
+
+
+def test_removing_a_domain_with_a_modified_file_is_refused_unless_force(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    before = snapshot(shop_project)
+    assert run_gospel("add-domain", "payments", "amount:int", cwd=shop_project).returncode == 0
+    model = shop_project / "app/models/payments.py"
+    model.write_text(model.read_text() + "# mine\n")
+    edited = snapshot(shop_project)
+
+    refused = run_gospel("remove-domain", "payments", cwd=shop_project)
+
+    assert refused.returncode == 1
+    assert refused.stderr.strip().splitlines() == [
+        "Error: You modified app/models/payments.py; nothing was removed: keep your changes by "
+        "leaving 'payments' in place, or delete everything with "
+        "`gospel remove-domain payments --force`"
+    ]
+    assert snapshot(shop_project) == edited
+    forced = run_gospel("remove-domain", "payments", "--force", cwd=shop_project)
+    assert forced.returncode == 0, forced.stderr
+    assert snapshot(shop_project) == before

@@ -96,6 +96,8 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
         ("payments", ["model_x:int"], InvalidInputError, "reserved by SQLAlchemy or Pydantic"),
         ("users", ["nickname:str"], TargetExistsError, "already exists (table 'users'"),
         ("payments", ["customer:ref:customers"], InvalidInputError, "'customers' does not exist"),
+        ("payments", ["x:ref:nope"], InvalidInputError, "domain 'nope' does not exist"),
+        ("bus", ["x:int"], InvalidInputError, "--singular bus --plural buses"),
         ("payments", ["payer:ref:payments"], InvalidInputError, "cannot reference itself"),
         ("categories", ["parent:ref:category:null"], InvalidInputError, "parent category"),
         ("payments", [], InvalidInputError, "at least one field"),
@@ -144,7 +146,9 @@ def test_a_modified_generated_file_stops_the_run_unless_force(project: Path) -> 
     service.write_text(service.read_text() + "\n# my change\n")
 
     with pytest.raises(
-        TargetExistsError, match=r"customers_service.py exists and differs.*--force"
+        TargetExistsError,
+        match=r"customers_service.py exists and differs.*`gospel remove-domain customers`.*"
+        r"--force",
     ):
         plan_add(AddRequest("customers", CUSTOMERS, project))
 
@@ -213,3 +217,42 @@ def test_no_owner_makes_a_shared_resource_without_owner_id(project: Path) -> Non
     assert "tags" not in (project / "app/models/user.py").read_text()
     service = (project / "app/services/tags_service.py").read_text()
     assert 'ForbiddenError("Only superusers can change tags")' in service
+
+
+def test_the_migration_revision_is_the_same_in_the_dry_run_and_the_real_run(
+    project: Path,
+) -> None:
+    planned = plan_add(AddRequest("customers", CUSTOMERS, project))
+    again = plan_add(AddRequest("customers", CUSTOMERS, project))
+    [dry] = [c.path for c in planned.changes if c.step == "migration"]
+
+    apply_plan(again)
+
+    assert [c.path for c in again.changes if c.step == "migration"] == [dry]
+    assert (project / dry).is_file()
+    assert dry.startswith("migrations/versions/") and dry.endswith("_create_customers_table.py")
+
+
+def test_generated_docstrings_choose_a_or_an(project: Path) -> None:
+    add(project, "invoices", ["total:int"])
+    add(project, "payments", ["total:int"])
+
+    invoices = (project / "app/api/routes/invoices.py").read_text()
+    assert '"""Create an invoice owned by the current user."""' in invoices
+    assert '"""Delete an invoice."""' in invoices
+    assert (
+        '"""An invoice as the API shows it."""' in (project / "app/schemas/invoices.py").read_text()
+    )
+    assert '"""Delete a payment."""' in (project / "app/api/routes/payments.py").read_text()
+
+
+def test_a_reference_by_singular_finds_a_domain_added_with_overrides(project: Path) -> None:
+    apply_plan(plan_add(AddRequest("bus", ["plate:str:10"], project, plural="buses")))
+
+    with pytest.raises(InvalidInputError, match="referenced domain 'campus' does not exist"):
+        plan_add(AddRequest("trips", ["campus:ref:campus"], project))
+    plan = plan_add(AddRequest("trips", ["bus:ref:bus"], project))
+
+    model = next(change.after for change in plan.changes if change.step == "model")
+    assert model is not None
+    assert 'ForeignKey("buses.id"' in model

@@ -58,3 +58,26 @@ def test_invalid_domain_names_are_refused_with_the_reason(name: str, reason: str
 def test_a_refused_singular_form_is_reported_as_such() -> None:
     with pytest.raises(InvalidInputError, match="Singular form 'order' is an SQL reserved word"):
         domain_names("orders")
+
+
+@pytest.mark.parametrize(("name", "plural"), [("bus", "buses"), ("campus", "campuses")])
+def test_a_singular_inflect_would_mangle_is_refused_with_the_fix(name: str, plural: str) -> None:
+    with pytest.raises(InvalidInputError, match=f"--singular {name} --plural {plural}$"):
+        domain_names(name)
+
+    names = domain_names(name, singular=name, plural=plural)
+    assert (names.class_name, names.table) == (name.capitalize(), plural)
+
+
+@pytest.mark.parametrize(
+    ("given", "described"),
+    [
+        ("payments", "class Payment, table payments, URL prefix /payments"),
+        ("payment", "class Payment, table payments, URL prefix /payments"),
+        ("news", "class News, table news, URL prefix /news"),
+        ("categories", "class Category, table categories, URL prefix /categories"),
+        ("buses", "class Bus, table buses, URL prefix /buses"),
+    ],
+)
+def test_plural_looking_names_still_derive_their_singular(given: str, described: str) -> None:
+    assert domain_names(given).describe() == described

@@ -39,6 +39,57 @@ def test_router_registration_is_added_once_and_removed_exactly(shop_template: Pa
     assert remove_router(original, module="payments", path="routes") == original
 
 
+MULTILINE_ROUTES = (
+    "from fastapi import APIRouter\n\n"
+    "from app.api.routes import (\n"
+    "    auth,\n"
+    "    users,  # the users\n"
+    ")\n\n"
+    "api_router = APIRouter()\n"
+    'api_router.include_router(auth.router, prefix="/auth", tags=["Auth"])\n'
+    'api_router.include_router(users.router, prefix="/users", tags=["Users"])\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("module", "expected_import"),
+    [
+        ("payments", "    auth,\n    payments,\n    users,  # the users\n)\n"),
+        ("widgets", "    auth,\n    users,  # the users\n    widgets,\n)\n"),
+        ("accounts", "(\n    accounts,\n    auth,\n    users,  # the users\n)\n"),
+    ],
+)
+def test_router_edit_of_a_multiline_import_keeps_its_comments_and_undoes_exactly(
+    module: str, expected_import: str
+) -> None:
+    added = _router(MULTILINE_ROUTES, module)
+
+    assert expected_import in added
+    assert added.count("# the users") == 1
+    assert remove_router(added, module=module, path="routes") == MULTILINE_ROUTES
+
+
+def test_model_import_added_to_a_multiline_from_import_undoes_exactly() -> None:
+    source = (
+        "from typing import (\n"
+        "    TYPE_CHECKING,  # for the hints\n"
+        "    Any,\n"
+        ")\n\n"
+        "from sqlalchemy.orm import Mapped, relationship\n\n"
+        "from app.db.database import Base\n\n"
+        "if TYPE_CHECKING:\n"
+        "    from app.models.thing import Thing\n\n\n"
+        "class User(Base):\n"
+        '    __tablename__ = "users"\n\n'
+        '    things: Mapped[list[Thing]] = relationship(back_populates="owner", lazy="raise")\n'
+        "    extra: Any = None\n"
+    )
+    added = add_back_populates(source, PAYMENTS_ON_USER, path="user")
+
+    assert "    TYPE_CHECKING,  # for the hints\n" in added
+    assert remove_back_populates(added, PAYMENTS_ON_USER, path="user") == source
+
+
 def test_router_edit_keeps_comments_and_wraps_long_imports() -> None:
     source = (
         "from fastapi import APIRouter\n\n"

@@ -10,7 +10,7 @@ from domain_support import add_domain as add
 from gospel_scaffold.domain.apply import apply_plan
 from gospel_scaffold.domain.record import load_record
 from gospel_scaffold.domain.remove import RemoveRequest, plan_remove
-from gospel_scaffold.errors import InvalidInputError, ProjectError
+from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
 
 
 def remove(project: Path, name: str, *, force: bool = False) -> list[str]:
@@ -60,17 +60,20 @@ def test_an_unknown_domain_is_refused(project: Path) -> None:
         plan_remove(RemoveRequest("users", project))
 
 
-def test_modified_files_are_kept_and_listed_unless_force(project: Path) -> None:
+def test_a_modified_file_refuses_the_whole_removal_unless_force(project: Path) -> None:
     add(project, "customers", CUSTOMERS)
     service = project / "app/services/customers_service.py"
     service.write_text(service.read_text() + "\n# mine\n")
+    before = snapshot(project)
 
-    notes = remove(project, "customers")
+    with pytest.raises(
+        TargetExistsError,
+        match=r"You modified app/services/customers_service.py; nothing was removed.*--force",
+    ):
+        plan_remove(RemoveRequest("customers", project))
 
-    assert service.exists()
-    assert any("Kept app/services/customers_service.py" in note for note in notes)
-    assert not (project / "app/models/customers.py").exists()
-    assert "customers" not in (project / "app/api/routes/__init__.py").read_text()
+    assert snapshot(project) == before
+    assert load_record(project, "customers") is not None
 
 
 def test_force_deletes_modified_files_too(project: Path) -> None:

@@ -117,7 +117,10 @@ def render_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
         typer.echo(json.dumps(plan.to_json(applied=not dry_run and plan.changed), indent=2))
         return
     title = f"gospel {plan.operation} {plan.domain}"
+    if plan.names:
+        title += f" ({plan.names})"
     if dry_run:
+        typer.echo(f"# {title}")
         diff = plan.diff()
         if diff:
             typer.echo(diff, nl=False)
@@ -125,7 +128,7 @@ def render_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
             typer.echo(f"# {note}")
         typer.echo(f"# {title}: dry run, nothing was written.")
         return
-    typer.echo(f"{title} ({plan.root})")
+    typer.echo(f"{title} in {plan.root}")
     for item in plan.checklist:
         typer.echo(f"  [{'x' if item.done else ' '}] {item.text}")
     for note in plan.notes:

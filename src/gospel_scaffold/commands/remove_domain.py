@@ -21,16 +21,19 @@ def command(
     project: ProjectOption = Path(),
     force: Annotated[
         bool,
-        typer.Option("--force", help="Also delete generated files you have modified."),
+        typer.Option(
+            "--force",
+            help="Remove the domain even if you modified its generated files (they are deleted).",
+        ),
     ] = False,
     dry_run: DryRunOption = False,
     as_json: JsonOption = False,
 ) -> None:
     """Remove a domain added by add-domain: files, registrations and its migration.
 
-    Files you modified are kept unless --force. The migration is deleted if it was never applied;
-    otherwise (or when gospel cannot tell) a drop migration is written. Refused while another
-    domain references this one.
+    Refused, with nothing changed, when you modified a generated file, unless --force. The
+    migration is deleted if it was never applied; otherwise (or when gospel cannot tell) a drop
+    migration is written. Refused while another domain references this one.
     """
     from gospel_scaffold.domain.apply import apply_plan
     from gospel_scaffold.domain.remove import RemoveRequest, plan_remove

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gospel_scaffold.domain.apply import check_targets
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
 from gospel_scaffold.domain.generate import render_domain, views_of
@@ -85,7 +86,14 @@ _SUMMARIES = {
 
 
 def _change(
-    project: Project, path: str, step: str, after: str, *, force: bool, generated: bool
+    project: Project,
+    path: str,
+    step: str,
+    after: str,
+    *,
+    force: bool,
+    generated: bool,
+    domain: str = "",
 ) -> FileChange:
     before = project.read(path)
     summary = _SUMMARIES[step].format(path=path)
@@ -95,8 +103,8 @@ def _change(
         return FileChange(path, "create", step, summary, before, after)
     if generated and not force:
         raise TargetExistsError(
-            f"{path} exists and differs from what gospel would generate; keep your version by "
-            "choosing another domain name, or overwrite it with --force"
+            f"{path} exists and differs from what gospel would generate; remove the domain "
+            f"first with `gospel remove-domain {domain}`, or overwrite your version with --force"
         )
     return FileChange(path, "update", step, summary, before, after)
 
@@ -141,7 +149,9 @@ def plan_add(request: AddRequest) -> Plan:
     views = views_of(spec)
     check_identifier_lengths(names, views, request.owner)
     formatter = Formatter.for_project(project.root)
-    plan = Plan(operation="add-domain", domain=names.plural, root=project.root)
+    plan = Plan(
+        operation="add-domain", domain=names.plural, root=project.root, names=names.describe()
+    )
     new_record = DomainRecord(
         domain=names.plural,
         singular=names.singular,
@@ -155,14 +165,24 @@ def plan_add(request: AddRequest) -> Plan:
     for step, path in files.items():
         text = formatter.format(rendered[step], path)
         new_record.files[path] = sha256_text(text)
-        generated.append(_change(project, path, step, text, force=request.force, generated=True))
+        generated.append(
+            _change(
+                project,
+                path,
+                step,
+                text,
+                force=request.force,
+                generated=True,
+                domain=names.plural,
+            )
+        )
     edits = _plan_edits(project, spec, new_record)
     if record is not None and record.migration:
         revision, down = record.migration["revision"], record.migration.get("down_revision")
         create_date = record.migration["create_date"]
     else:
-        revision, create_date = new_revision()
         down = single_head(project.heads())
+        revision, create_date = new_revision("add-domain", names.plural, down)
     migration = render_migration(
         names,
         views,
@@ -180,7 +200,13 @@ def plan_add(request: AddRequest) -> Plan:
         "create_date": create_date,
     }
     migration_change = _change(
-        project, migration.path, "migration", migration_text, force=request.force, generated=True
+        project,
+        migration.path,
+        "migration",
+        migration_text,
+        force=request.force,
+        generated=True,
+        domain=names.plural,
     )
     by_step = {change.step: change for change in generated}
     plan.changes = [
@@ -200,6 +226,7 @@ def plan_add(request: AddRequest) -> Plan:
             generated=False,
         )
     )
+    check_targets(plan)
     plan.checklist = _checklist(plan)
     if not plan.changed:
         plan.notes.append(

@@ -11,7 +11,7 @@ from pathlib import Path
 from gospel_scaffold.domain.plan import FileChange, Plan
 from gospel_scaffold.errors import ProjectError
 
-__all__ = ["ApplyResult", "apply_plan"]
+__all__ = ["ApplyResult", "apply_plan", "check_targets"]
 
 
 @dataclass
@@ -51,6 +51,62 @@ def _step(root: Path, change: FileChange) -> None:
     _atomic_write(target, change.after)
 
 
+def check_targets(plan: Plan) -> None:
+    """Check that every file the plan writes can sit where it goes.
+
+    Every existing ancestor of a target must be a directory and the target itself must not be
+    a directory, so a write cannot fail half-way because of something already on disk.
+
+    Args:
+        plan: The plan to check.
+
+    Raises:
+        ProjectError: A target or one of its parent folders is in the way.
+    """
+    root = plan.root
+    for change in plan.changes:
+        if not change.changes_disk:
+            continue
+        target = root / change.path
+        for parent in reversed(target.parents):
+            if parent == root or root not in parent.parents:
+                continue
+            if parent.exists() and not parent.is_dir():
+                where = parent.relative_to(root).as_posix()
+                raise ProjectError(
+                    f"Cannot write {change.path}: {where} is a file, not a folder; move it "
+                    "away and run gospel again (nothing was written)"
+                )
+        if target.is_dir():
+            raise ProjectError(
+                f"Cannot write {change.path}: it is a folder; move it away and run gospel again "
+                "(nothing was written)"
+            )
+
+
+def _restore(
+    saved: list[tuple[Path, bytes | None]], created_dirs: list[Path], root: Path
+) -> list[str]:
+    # Best effort: one item that cannot be put back does not stop the others.
+    failed: list[str] = []
+    for target, content in reversed(saved):
+        try:
+            if content is None:
+                if target.is_file() or target.is_symlink():
+                    target.unlink()
+            else:
+                target.write_bytes(content)
+        except OSError:
+            failed.append(target.relative_to(root).as_posix())
+    for directory in reversed(created_dirs):
+        try:
+            if directory.is_dir() and not any(directory.iterdir()):
+                directory.rmdir()
+        except OSError:
+            failed.append(directory.relative_to(root).as_posix() + "/")
+    return failed
+
+
 def apply_plan(plan: Plan, *, step: Callable[[Path, FileChange], None] = _step) -> ApplyResult:
     """Write every change of ``plan``, restoring the project if any write fails.
 
@@ -68,6 +124,7 @@ def apply_plan(plan: Plan, *, step: Callable[[Path, FileChange], None] = _step) 
         ProjectError: A file changed since planning, or a write failed (the project is restored).
     """
     root = plan.root
+    check_targets(plan)
     pending = [change for change in plan.changes if change.changes_disk]
     for change in pending:
         target = root / change.path
@@ -88,15 +145,13 @@ def apply_plan(plan: Plan, *, step: Callable[[Path, FileChange], None] = _step) 
             step(root, change)
             (result.deleted if change.action == "delete" else result.written).append(change.path)
     except Exception as error:
-        for target, content in reversed(saved):
-            if content is None:
-                target.unlink(missing_ok=True)
-            else:
-                target.write_bytes(content)
-        for directory in reversed(created_dirs):
-            if directory.is_dir() and not any(directory.iterdir()):
-                directory.rmdir()
+        failed = _restore(saved, created_dirs, root)
         reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+        if failed:
+            raise ProjectError(
+                f"Could not write {change.path} ({reason}); could not put back "
+                f"{', '.join(failed)}; every other file was put back as it was"
+            ) from None
         raise ProjectError(
             f"Could not write {change.path} ({reason}); every file was put back as it was"
         ) from None

@@ -6,7 +6,7 @@ model under the project's naming convention, so ``alembic check`` finds no drift
 
 from __future__ import annotations
 
-import uuid
+import hashlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -46,9 +46,20 @@ class MigrationFile:
     text: str
 
 
-def new_revision() -> tuple[str, str]:
-    """Return a fresh revision id and creation date."""
-    return uuid.uuid4().hex[:12], datetime.now(UTC).isoformat(sep=" ", timespec="seconds")
+def new_revision(operation: str, domain: str, down_revision: str | None) -> tuple[str, str]:
+    """Return the revision id and creation date of a new migration.
+
+    The id is derived from what the migration does and where it goes in the history, so
+    ``--dry-run`` shows the very file name the real run writes.
+
+    Args:
+        operation: ``add-domain`` or ``remove-domain``.
+        domain: The domain's plural name.
+        down_revision: The revision the migration follows (``None`` for the first one).
+    """
+    seed = f"gospel:{operation}:{domain}:{down_revision or ''}"
+    revision = hashlib.sha256(seed.encode("utf-8")).hexdigest()[:12]
+    return revision, datetime.now(UTC).isoformat(sep=" ", timespec="seconds")
 
 
 def single_head(heads: list[str]) -> str | None:

@@ -45,6 +45,10 @@ class DomainNames:
         """Module name of the service (``payments_service``)."""
         return f"{self.module}_service"
 
+    def describe(self) -> str:
+        """Return the derived names people should check: ``class Payment, table payments...``."""
+        return f"class {self.class_name}, table {self.table}, URL prefix {self.url_prefix}"
+
     def to_json(self) -> dict[str, Any]:
         """Return the names as a JSON-ready mapping."""
         return asdict(self)
@@ -73,6 +77,22 @@ def _plural_of(word: str) -> str:
     head, _, last = word.rpartition("_")
     plural = str(engine.plural_noun(last))
     return f"{head}_{plural}" if head else plural
+
+
+def _refuse_mangled_singular(name: str, singular: str) -> None:
+    # inflect reads "bus" as the plural of "bu": a word whose own plural is not just "+s"
+    # ("buses", "campuses") is already singular, so deriving a singular from it mangles it.
+    import inflect
+
+    last = name.rpartition("_")[2]
+    own_plural = str(inflect.engine().plural_noun(last))
+    if own_plural in (last, last + "s"):
+        return
+    plural = name.removesuffix(last) + own_plural
+    raise InvalidInputError(
+        f"Domain name {name!r} looks singular, but would give class {pascal_case(singular)!r}; "
+        f"say what you mean with --singular {name} --plural {plural}"
+    )
 
 
 def _check(name: str, what: str) -> None:
@@ -105,7 +125,8 @@ def domain_names(
         The derived names.
 
     Raises:
-        InvalidInputError: A name is not snake_case, is a keyword, builtin or SQL reserved word.
+        InvalidInputError: A name is not snake_case, is a keyword, builtin or SQL reserved word,
+            or is a singular inflect would mangle (``bus``: pass ``--singular``/``--plural``).
     """
     _check(name, "Domain name")
     for given, what in ((singular, "--singular"), (plural, "--plural")):
@@ -113,6 +134,8 @@ def domain_names(
             _check(given, what)
     if singular is None and plural is None:
         singular = _singular_of(name)
+        if singular != name:
+            _refuse_mangled_singular(name, singular)
         plural = name if singular != name else _plural_of(name)
     elif singular is None:
         assert plural is not None

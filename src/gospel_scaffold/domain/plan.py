@@ -120,11 +120,14 @@ class Plan:
         changes: Planned file changes, in the order they are applied.
         checklist: The gospel checklist lines this run covers.
         notes: Extra lines worth telling the user.
+        names: The derived names to check (``class Payment, table payments, URL prefix
+            /payments``), printed in the headers.
     """
 
     operation: str
     domain: str
     root: Path
+    names: str = ""
     changes: list[FileChange] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)

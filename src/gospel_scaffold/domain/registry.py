@@ -172,19 +172,15 @@ def _render_import(
     return f"from {module} import ({suffix}\n{inner}{pad})\n"
 
 
-def _replace_import(
-    line: cst.SimpleStatementLine,
-    names: list[str],
-    *,
-    indent: int,
-    line_length: int,
-) -> cst.SimpleStatementLine | None:
+def _rewrapped(
+    line: cst.SimpleStatementLine, names: list[str], *, indent: int, line_length: int
+) -> cst.SimpleStatementLine:
+    # Re-render a comment-free import (only used when the edited line no longer fits or a
+    # wrapped, comment-free import fits on one line again).
     import libcst as cst
 
     node = _import_from(line)
     assert node is not None
-    if not names:
-        return None
     comment = ""
     if line.trailing_whitespace.comment is not None:
         comment = line.trailing_whitespace.comment.value
@@ -198,6 +194,146 @@ def _replace_import(
     new = cst.parse_statement(text)
     assert isinstance(new, cst.SimpleStatementLine)
     return new.with_changes(leading_lines=line.leading_lines)
+
+
+def _line_code(line: cst.SimpleStatementLine) -> str:
+    import libcst as cst
+
+    return cst.Module(body=[line.with_changes(leading_lines=())]).code
+
+
+def _has_inner_comment(node: cst.ImportFrom) -> bool:
+    # Comments between the names (the one after "(" is kept by a re-wrap, so it does not count).
+    import libcst as cst
+
+    module = cst.Module(body=[])
+    parts: list[cst.CSTNode] = [] if isinstance(node.names, cst.ImportStar) else list(node.names)
+    if node.rpar is not None:
+        parts.append(node.rpar)
+    return any("#" in module.code_for_node(part) for part in parts)
+
+
+def _plain_newline_ws(template: cst.ParenthesizedWhitespace) -> cst.ParenthesizedWhitespace:
+    import libcst as cst
+
+    return cst.ParenthesizedWhitespace(
+        first_line=cst.TrailingWhitespace(),
+        empty_lines=(),
+        indent=template.indent,
+        last_line=template.last_line,
+    )
+
+
+def _add_alias(
+    line: cst.SimpleStatementLine, name: str, *, indent: int, line_length: int
+) -> cst.SimpleStatementLine:
+    """Insert ``name`` into the import as one more alias, keeping every comment and comma."""
+    import libcst as cst
+
+    node = _import_from(line)
+    assert node is not None and not isinstance(node.names, cst.ImportStar)
+    aliases = list(node.names)
+    key = _sort_key(name)
+    position = next(
+        (i for i, alias in enumerate(aliases) if _sort_key(_dotted(alias.name)) > key),
+        len(aliases),
+    )
+    separators = [
+        alias.comma.whitespace_after for alias in aliases[:-1] if isinstance(alias.comma, cst.Comma)
+    ]
+    multiline = node.lpar is not None and isinstance(
+        node.lpar.whitespace_after, cst.ParenthesizedWhitespace
+    )
+    if multiline:
+        assert node.lpar is not None
+        template = next(
+            (w for w in separators if isinstance(w, cst.ParenthesizedWhitespace)),
+            node.lpar.whitespace_after,
+        )
+        assert isinstance(template, cst.ParenthesizedWhitespace)
+        separator: cst.BaseParenthesizableWhitespace = _plain_newline_ws(template)
+    else:
+        separator = cst.SimpleWhitespace(" ")
+    new_alias = cst.ImportAlias(name=cst.Name(name))
+    if position < len(aliases):
+        new_alias = new_alias.with_changes(comma=cst.Comma(whitespace_after=separator))
+        aliases.insert(position, new_alias)
+    else:
+        last = aliases[-1]
+        if isinstance(last.comma, cst.Comma):
+            after = last.comma.whitespace_after
+            if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+                separator, cst.ParenthesizedWhitespace
+            ):
+                # The last line keeps its comment; the new alias takes the closing layout.
+                kept = after.with_changes(indent=separator.indent, last_line=separator.last_line)
+                moved = cst.ParenthesizedWhitespace(
+                    first_line=cst.TrailingWhitespace(),
+                    empty_lines=(),
+                    indent=after.indent,
+                    last_line=after.last_line,
+                )
+                aliases[-1] = last.with_changes(
+                    comma=last.comma.with_changes(whitespace_after=kept)
+                )
+                new_alias = new_alias.with_changes(
+                    comma=last.comma.with_changes(whitespace_after=moved)
+                )
+            else:
+                aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+                new_alias = new_alias.with_changes(comma=last.comma)
+        else:
+            aliases[-1] = last.with_changes(comma=cst.Comma(whitespace_after=separator))
+        aliases.append(new_alias)
+    edited = line.with_changes(body=[node.with_changes(names=aliases)])
+    if not multiline and indent + len(_line_code(edited).rstrip("\n")) > line_length:
+        return _rewrapped(
+            line, [*_imported_names(node), name], indent=indent, line_length=line_length
+        )
+    return edited
+
+
+def _remove_alias(
+    line: cst.SimpleStatementLine, name: str, *, indent: int, line_length: int
+) -> cst.SimpleStatementLine | None:
+    """Undo :func:`_add_alias`: drop one alias, keeping every other comment and comma."""
+    import libcst as cst
+
+    node = _import_from(line)
+    assert node is not None and not isinstance(node.names, cst.ImportStar)
+    aliases = list(node.names)
+    index = next(i for i, alias in enumerate(aliases) if _dotted(alias.name) == name)
+    if len(aliases) == 1:
+        return None
+    removed = aliases.pop(index)
+    if index == len(aliases):
+        previous = aliases[-1]
+        if isinstance(removed.comma, cst.Comma) and isinstance(previous.comma, cst.Comma):
+            after = removed.comma.whitespace_after
+            before = previous.comma.whitespace_after
+            if isinstance(after, cst.ParenthesizedWhitespace) and isinstance(
+                before, cst.ParenthesizedWhitespace
+            ):
+                restored = before.with_changes(indent=after.indent, last_line=after.last_line)
+                aliases[-1] = previous.with_changes(
+                    comma=previous.comma.with_changes(whitespace_after=restored)
+                )
+            else:
+                aliases[-1] = previous.with_changes(comma=removed.comma)
+        else:
+            aliases[-1] = previous.with_changes(comma=removed.comma)
+    edited_node = node.with_changes(names=aliases)
+    edited = line.with_changes(body=[edited_node])
+    multiline = node.lpar is not None and isinstance(
+        node.lpar.whitespace_after, cst.ParenthesizedWhitespace
+    )
+    if multiline and not _has_inner_comment(edited_node):
+        # A comment-free import gospel wrapped goes back to one line when it fits.
+        names = _imported_names(edited_node)
+        one_line = f"from {_dotted(node.module)} import {', '.join(names)}"
+        if indent + len(one_line) <= line_length:
+            return _rewrapped(line, names, indent=indent, line_length=line_length)
+    return edited
 
 
 # ---------------------------------------------------------------------------------------------
@@ -274,9 +410,7 @@ def add_router(
     assert node is not None
     names = _imported_names(node)
     if module not in names:
-        new_line = _replace_import(import_line, [*names, module], indent=0, line_length=line_length)
-        assert new_line is not None
-        body[import_index] = new_line
+        body[import_index] = _add_alias(import_line, module, indent=0, line_length=line_length)
     if not any(_include_router_of(body[i]) == module for i in includes):
         call = _include_router_of(body[includes[-1]])
         assert call is not None
@@ -307,9 +441,7 @@ def remove_router(source: str, *, module: str, path: str, line_length: int = 100
             names = _imported_names(node)
             if module in names:
                 assert isinstance(line, cst.SimpleStatementLine)
-                replaced = _replace_import(
-                    line, [n for n in names if n != module], indent=0, line_length=line_length
-                )
+                replaced = _remove_alias(line, module, indent=0, line_length=line_length)
                 if replaced is None:
                     continue
                 line = replaced
@@ -467,11 +599,7 @@ def _extend_from_import(
             names = _imported_names(node)
             if name not in names:
                 assert isinstance(line, cst.SimpleStatementLine)
-                replaced = _replace_import(
-                    line, [*names, name], indent=indent, line_length=line_length
-                )
-                assert replaced is not None
-                statements[i] = replaced
+                statements[i] = _add_alias(line, name, indent=indent, line_length=line_length)
             return True
     return False
 
@@ -533,9 +661,7 @@ def _drop_from_import(body: list[cst.CSTNode], module: str, name: str, *, line_l
         if name not in names:
             return
         assert isinstance(line, cst.SimpleStatementLine)
-        replaced = _replace_import(
-            line, [n for n in names if n != name], indent=0, line_length=line_length
-        )
+        replaced = _remove_alias(line, name, indent=0, line_length=line_length)
         if replaced is not None:
             body[i] = replaced
             return

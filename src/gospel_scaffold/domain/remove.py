@@ -21,7 +21,7 @@ from gospel_scaffold.domain.registry import (
     remove_router,
 )
 from gospel_scaffold.domain.spec import build_spec
-from gospel_scaffold.errors import InvalidInputError, ProjectError
+from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
 
 __all__ = ["RemoveRequest", "plan_remove"]
 
@@ -64,8 +64,8 @@ def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> li
 def plan_remove(request: RemoveRequest) -> Plan:
     """Plan the exact undo of ``gospel add-domain``.
 
-    Generated files the user has not modified are deleted; modified ones are kept (and listed)
-    unless ``force``. Both registrations and the back-populated relationships are reversed. The
+    Generated files are deleted; if the user modified any, the whole removal is refused unless
+    ``force``. Both registrations and the back-populated relationships are reversed. The
     migration is deleted when it was never applied and nothing follows it; otherwise a drop
     migration is written.
 
@@ -77,6 +77,7 @@ def plan_remove(request: RemoveRequest) -> Plan:
 
     Raises:
         InvalidInputError: No such generated domain.
+        TargetExistsError: A generated file was modified and ``force`` is false.
         ProjectError: Another domain still references it, or the migrations have several heads.
     """
     project = find_project(request.project)
@@ -88,8 +89,12 @@ def plan_remove(request: RemoveRequest) -> Plan:
             f"Domain {record.plural!r} is still referenced by {', '.join(users)}; remove those "
             "domains (or fields) first"
         )
-    plan = Plan(operation="remove-domain", domain=record.plural, root=project.root)
+    names = domain_names(record.plural, singular=record.singular, plural=record.plural)
+    plan = Plan(
+        operation="remove-domain", domain=record.plural, root=project.root, names=names.describe()
+    )
     migration_path = record.migration.get("path", "")
+    modified: list[str] = []
     for path, digest in record.files.items():
         if path == migration_path:
             continue
@@ -97,14 +102,16 @@ def plan_remove(request: RemoveRequest) -> Plan:
         if current is None:
             plan.notes.append(f"{path} was already deleted")
             continue
-        step = "file"
-        if sha256_text(current) == digest or request.force:
-            plan.changes.append(FileChange(path, "delete", step, f"Delete {path}", current, None))
-        else:
-            plan.changes.append(
-                FileChange(path, "keep", step, f"Keep {path} (modified)", current, current)
-            )
-            plan.notes.append(f"Kept {path}: you modified it (delete it with --force)")
+        if sha256_text(current) != digest and not request.force:
+            modified.append(path)
+            continue
+        plan.changes.append(FileChange(path, "delete", "file", f"Delete {path}", current, None))
+    if modified:
+        raise TargetExistsError(
+            f"You modified {', '.join(modified)}; nothing was removed: keep your changes by "
+            f"leaving {record.plural!r} in place, or delete everything with "
+            f"`gospel remove-domain {record.plural} --force`"
+        )
     plan.changes.extend(_reverse_edits(project, record))
     plan.changes.extend(_migration_changes(project, record, records, plan, request.force))
     record_file = record_path(record.plural)
@@ -196,13 +203,14 @@ def _migration_changes(
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
     spec = build_spec(names, parse_fields(record.fields), record.owner, project, records)
     views = views_of(spec)
-    new_id, create_date = new_revision()
+    head = single_head(project.heads())
+    new_id, create_date = new_revision("remove-domain", record.plural, head)
     drop = render_migration(
         names,
         views,
         owner=record.owner,
         revision=new_id,
-        down_revision=single_head(project.heads()),
+        down_revision=head,
         create_date=create_date,
         drop=True,
     )

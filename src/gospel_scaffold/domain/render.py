@@ -382,6 +382,13 @@ def import_block(imports: dict[str, set[str]], modules: set[str] | None = None) 
     return "\n\n".join("\n".join(group) for group in groups if group)
 
 
+def _with_article(noun: str) -> str:
+    # "a payment", "an invoice", "an hour", "a user": inflect knows the English rules.
+    import inflect
+
+    return str(inflect.engine().a(noun))
+
+
 def render_template(name: str, context: dict[str, Any]) -> str:
     """Render ``domain/templates/<name>`` with ``context``.
 
@@ -402,5 +409,6 @@ def render_template(name: str, context: dict[str, Any]) -> str:
         lstrip_blocks=True,
         autoescape=False,  # renders Python source, never HTML
     )
+    environment.filters["a"] = _with_article
     text = environment.get_template(name).render(**context)
     return text.rstrip("\n") + "\n"

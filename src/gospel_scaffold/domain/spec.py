@@ -9,6 +9,7 @@ from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.project import Project
 from gospel_scaffold.domain.record import DomainRecord
 from gospel_scaffold.domain.render import DomainSpec, RefTarget
+from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.errors import InvalidInputError
 
 __all__ = ["USER_NAMES", "build_spec"]
@@ -35,12 +36,25 @@ def _resolve_names(ref: str) -> DomainNames:
 def _target_of(
     ref: str, own: DomainNames, project: Project, records: dict[str, DomainRecord], spec: str
 ) -> tuple[DomainNames, DomainRecord | None]:
-    try:
-        target = _resolve_names(ref)
-    except InvalidInputError:
-        raise InvalidInputError(
-            f"Field {spec!r}: {ref!r} is not a domain name; use e.g. customer:ref:customers"
-        ) from None
+    added = next((r for r in records.values() if ref in (r.plural, r.singular)), None)
+    known = ", ".join(["users", *sorted(records)])
+    if ref in (own.plural, own.singular):
+        target = own
+    elif added is not None:
+        target = domain_names(added.plural, singular=added.singular, plural=added.plural)
+    else:
+        try:
+            target = _resolve_names(ref)
+        except InvalidInputError:
+            if SNAKE_CASE.match(ref) and reason_name_is_refused(ref) is None:
+                # A valid name inflect cannot derive (``bus``): no such domain was added.
+                raise InvalidInputError(
+                    f"Field {spec!r}: the referenced domain {ref!r} does not exist; add it first "
+                    f"(gospel add-domain {ref} ...) or reference one of: {known}"
+                ) from None
+            raise InvalidInputError(
+                f"Field {spec!r}: {ref!r} is not a domain name; use e.g. customer:ref:customers"
+            ) from None
     if target.plural == own.plural:
         raise InvalidInputError(
             f"Field {spec!r}: a domain cannot reference itself (self-references such as a "
@@ -52,15 +66,14 @@ def _target_of(
     record = records.get(target.plural)
     if record is not None:
         return domain_names(record.plural, singular=record.singular, plural=record.plural), record
-    known = ", ".join(["users", *sorted(records)])
     if target.table in project.models:
         raise InvalidInputError(
-            f"Field {spec!r}: {target.plural!r} was not added with gospel add-domain, so its "
+            f"Field {spec!r}: {ref!r} was not added with gospel add-domain, so its "
             f"shape is unknown; reference one of: {known}"
         )
     raise InvalidInputError(
-        f"Field {spec!r}: the referenced domain {target.plural!r} does not exist; add it first "
-        f"(gospel add-domain {target.plural} ...) or reference one of: {known}"
+        f"Field {spec!r}: the referenced domain {ref!r} does not exist; add it first "
+        f"(gospel add-domain {ref} ...) or reference one of: {known}"
     )
 
 
