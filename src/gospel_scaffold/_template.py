@@ -28,6 +28,7 @@ from typing import Any
 from gospel_scaffold.errors import ProjectError
 
 __all__ = [
+    "ANSWERS_FILE",
     "TEMPLATE_DIR_ENV",
     "template_checkout",
     "template_questions",
@@ -35,6 +36,8 @@ __all__ = [
     "template_source",
 ]
 
+#: Where a rendered project records its answers, template source and template commit.
+ANSWERS_FILE = ".copier-answers.yml"
 TEMPLATE_DIR_ENV = "GOSPEL_TEMPLATE_DIR"
 
 _CONFIG_NAMES = ("copier.yml", "copier.yaml")

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from gospel_scaffold import __version__
-from gospel_scaffold._template import template_questions
+from gospel_scaffold._git import git, try_git
+from gospel_scaffold._template import ANSWERS_FILE, template_questions
 from gospel_scaffold.errors import (
     InvalidInputError,
     ProjectError,
@@ -29,11 +30,9 @@ from gospel_scaffold.errors import (
     TargetExistsError,
     ToolMissingError,
 )
-from gospel_scaffold.update._git import git, try_git
 from gospel_scaffold.update.source import template_for_copy
 
 __all__ = [
-    "ANSWERS_FILE",
     "PROJECT_NAME_PATTERN",
     "Database",
     "NewProjectResult",
@@ -44,7 +43,6 @@ __all__ = [
 ]
 
 PROJECT_NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
-ANSWERS_FILE = ".copier-answers.yml"
 
 _NAME_RE = re.compile(PROJECT_NAME_PATTERN)
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

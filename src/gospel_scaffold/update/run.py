@@ -28,18 +28,18 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from gospel_scaffold._git import git, status_paths, try_git
+from gospel_scaffold._template import ANSWERS_FILE
 from gospel_scaffold.errors import (
     DirtyTreeError,
     NotUpdatableError,
     ProjectError,
     UpdateFailedError,
 )
-from gospel_scaffold.update._git import git, status_paths, try_git
 from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
 from gospel_scaffold.update.source import default_update_ref, is_url, source_checkout
 
 __all__ = [
-    "ANSWERS_FILE",
     "ConflictMode",
     "ProjectOrigin",
     "UpdateResult",
@@ -48,7 +48,6 @@ __all__ = [
     "update_project",
 ]
 
-ANSWERS_FILE = ".copier-answers.yml"
 
 ConflictMode = Literal["inline", "rej"]
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
 
+from gospel_scaffold._git import status_paths, try_git
 from gospel_scaffold._template import (
     TEMPLATE_DIR_ENV,
     template_checkout,
@@ -43,7 +44,6 @@ from gospel_scaffold._template import (
     template_source,
 )
 from gospel_scaffold.errors import InvalidInputError, NotUpdatableError
-from gospel_scaffold.update._git import status_paths, try_git
 from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
 
 __all__ = [
