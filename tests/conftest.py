@@ -13,6 +13,8 @@ Reusable by every test module:
   whose own test suite and migrations are run, and a writable copy of it.
 * ``generated_venv`` — one venv per session with every generated project's dependencies
   (dev group included); ``generated_venv.run("pytest", ..., cwd=project)``.
+  ``generated_venvs(version)`` gives the same on another Python; ``runnable_venv`` the one of
+  ``runnable_case``.
 * ``postgres_admin_url`` — an admin URL of a PostgreSQL server: ``$GOSPEL_TEST_POSTGRES_URL``
   or a throwaway cluster started for the session (skips without PostgreSQL binaries, fails
   instead when ``$CI`` is set).
@@ -387,11 +389,10 @@ def find_python(version: str) -> str | None:
     return None
 
 
-def _build_venv(venv: Path, projects: list[Path]) -> None:
+def _build_venv(venv: Path, projects: list[Path], python: str) -> None:
     uv = _uv()
     env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
     env.pop("VIRTUAL_ENV", None)
-    python = find_python("3.12") or sys.executable
     steps = [
         [uv, "venv", "--quiet", "--python", python, str(venv)],
         [
@@ -411,13 +412,46 @@ def _build_venv(venv: Path, projects: list[Path]) -> None:
             raise RuntimeError(f"{' '.join(step[:3])} failed:\n{done.stderr[-4000:]}")
 
 
+GeneratedVenvs = Callable[[str], GeneratedVenv]
+
+
 @pytest.fixture(scope="session")
-def generated_venv(
+def generated_venvs(
     shared_cache: SharedCache, rendered_projects: Callable[[TemplateCase], Path]
-) -> GeneratedVenv:
-    """One venv with the dependencies of every matrix case (built once per session)."""
-    projects = [rendered_projects(case) for case in TEMPLATE_CASES]
-    return GeneratedVenv(shared_cache.get("generated-venv", lambda v: _build_venv(v, projects)))
+) -> GeneratedVenvs:
+    """``generated_venvs("3.11")``: a venv on that Python with every matrix case's dependencies.
+
+    Built once per session and version. Without that interpreter the test skips, or fails under
+    ``$CI``, where every supported Python must be checked.
+    """
+
+    def get(version: str) -> GeneratedVenv:
+        python = find_python(version)
+        if python is None:
+            message = f"no python{version} interpreter on PATH or in pyenv"
+            if os.environ.get("CI"):
+                pytest.fail(message, pytrace=False)
+            pytest.skip(message)
+        projects = [rendered_projects(case) for case in TEMPLATE_CASES]
+        return GeneratedVenv(
+            shared_cache.get(
+                f"generated-venv-{version}", lambda v: _build_venv(v, projects, python)
+            )
+        )
+
+    return get
+
+
+@pytest.fixture(scope="session")
+def generated_venv(generated_venvs: GeneratedVenvs) -> GeneratedVenv:
+    """The generated projects' venv on the template's default Python (3.12)."""
+    return generated_venvs("3.12")
+
+
+@pytest.fixture
+def runnable_venv(runnable_case: TemplateCase, generated_venvs: GeneratedVenvs) -> GeneratedVenv:
+    """The venv on ``runnable_case``'s own Python, so each case runs where it says it does."""
+    return generated_venvs(str(runnable_case.answer("python_version")))
 
 
 # --------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import subprocess
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
@@ -117,6 +117,62 @@ def test_manifest_module_exists_only_when_included(
 ) -> None:
     included = bool(template_case.answer("include_manifest"))
     assert (rendered_project / "app" / "core" / "manifest.py").exists() is included
+
+
+def _yaml(path: Path) -> dict[str, Any]:
+    loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert isinstance(loaded, dict), f"{path.name} is not a YAML mapping"
+    return loaded
+
+
+def test_compose_starts_the_app_after_a_healthy_database(rendered_project: Path) -> None:
+    services = _yaml(rendered_project / "compose.yaml")["services"]
+
+    assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
+    assert services["app"]["depends_on"]["db"]["condition"] == "service_healthy"
+    assert "/health" in " ".join(services["app"]["healthcheck"]["test"])
+    url = services["app"]["environment"]["DATABASE_URL"]
+    assert url.startswith("postgresql+asyncpg://")
+    assert url.endswith(f"@db:5432/{services['db']['environment']['POSTGRES_DB']}")
+
+
+def test_ci_workflow_lints_types_migrates_and_tests_against_postgres(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    job = _yaml(rendered_project / ".github" / "workflows" / "ci.yml")["jobs"]["check"]
+    commands = "\n".join(step.get("run", "") for step in job["steps"])
+
+    assert job["services"]["postgres"]["image"].startswith("postgres:")
+    assert job["env"]["TEST_DATABASE_URL"].startswith("postgresql://")
+    for command in (
+        "uv run ruff check .",
+        "uv run ruff format --check .",
+        "uv run mypy",
+        "uv run alembic check",
+        "uv run pytest",
+    ):
+        assert command in commands
+    setup = next(step for step in job["steps"] if "setup-uv" in step.get("uses", ""))
+    assert setup["with"]["python-version"] == template_case.answer("python_version")
+
+
+def test_pre_commit_runs_the_projects_own_checks(rendered_project: Path) -> None:
+    hooks = {
+        hook["id"]
+        for repo in _yaml(rendered_project / ".pre-commit-config.yaml")["repos"]
+        for hook in repo["hooks"]
+    }
+
+    assert {"check-merge-conflict", "ruff-check", "ruff-format", "mypy", "gospel-check"} <= hooks
+
+
+def test_dockerfile_runs_the_app_as_a_non_root_user(rendered_project: Path) -> None:
+    dockerfile = (rendered_project / "Dockerfile").read_text(encoding="utf-8")
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+
+    assert users, "the Dockerfile never drops root"
+    assert users[-1] not in {"root", "0"}
+    assert re.search(r"^(CMD|ENTRYPOINT)\b", dockerfile, re.MULTILINE)
 
 
 @pytest.mark.slow

@@ -1,7 +1,7 @@
 """The generated project's own test suite and migrations, on SQLite and on PostgreSQL.
 
 Run for the representative cases (``runnable_case``: the defaults, and PostgreSQL on Python 3.11
-without the manifest), each on a private copy of the session's rendering.
+without the manifest), each on a private copy of the session's rendering and on its own Python.
 """
 
 from __future__ import annotations
@@ -53,9 +53,9 @@ def _migrate(venv: GeneratedVenv, project: Path, database_url: str, step: str) -
 
 
 def test_generated_test_suite_passes_on_sqlite(
-    runnable_project: Path, generated_venv: GeneratedVenv
+    runnable_project: Path, runnable_venv: GeneratedVenv
 ) -> None:
-    done = generated_venv.run(
+    done = runnable_venv.run(
         "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=runnable_project
     )
     _require_success(done, "the generated project's pytest")
@@ -63,9 +63,9 @@ def test_generated_test_suite_passes_on_sqlite(
 
 @pytest.mark.postgres
 def test_generated_test_suite_passes_on_postgresql(
-    runnable_project: Path, generated_venv: GeneratedVenv, postgres_database: str
+    runnable_project: Path, runnable_venv: GeneratedVenv, postgres_database: str
 ) -> None:
-    done = generated_venv.run(
+    done = runnable_venv.run(
         "python",
         "-m",
         "pytest",
@@ -79,26 +79,26 @@ def test_generated_test_suite_passes_on_postgresql(
 
 
 def test_migrations_upgrade_check_and_downgrade_on_sqlite(
-    runnable_project: Path, generated_venv: GeneratedVenv, tmp_path: Path
+    runnable_project: Path, runnable_venv: GeneratedVenv, tmp_path: Path
 ) -> None:
     database = tmp_path / "migrations.db"
     url = f"sqlite+aiosqlite:///{database}"
 
-    _migrate(generated_venv, runnable_project, url, "upgrade")
+    _migrate(runnable_venv, runnable_project, url, "upgrade")
     assert "users" in _sqlite_tables(database)
-    _migrate(generated_venv, runnable_project, url, "check")
-    _migrate(generated_venv, runnable_project, url, "downgrade")
+    _migrate(runnable_venv, runnable_project, url, "check")
+    _migrate(runnable_venv, runnable_project, url, "downgrade")
     assert _sqlite_tables(database) <= {"alembic_version"}
 
 
 @pytest.mark.postgres
 def test_migrations_upgrade_check_and_downgrade_on_postgresql(
-    runnable_project: Path, generated_venv: GeneratedVenv, postgres_database: str
+    runnable_project: Path, runnable_venv: GeneratedVenv, postgres_database: str
 ) -> None:
     url = asyncpg_url(postgres_database)
 
-    _migrate(generated_venv, runnable_project, url, "upgrade")
+    _migrate(runnable_venv, runnable_project, url, "upgrade")
     assert "users" in _postgres_tables(postgres_database)
-    _migrate(generated_venv, runnable_project, url, "check")
-    _migrate(generated_venv, runnable_project, url, "downgrade")
+    _migrate(runnable_venv, runnable_project, url, "check")
+    _migrate(runnable_venv, runnable_project, url, "downgrade")
     assert _postgres_tables(postgres_database) <= {"alembic_version"}
