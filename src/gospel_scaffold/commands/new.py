@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from gospel_scaffold.errors import AbortedError
-from gospel_scaffold.project import Database, NewProjectResult, create_project, parse_data
+from gospel_scaffold.new_project import Database, NewProjectResult, create_project, parse_data
 
 __all__ = ["command", "next_steps"]
 
@@ -111,7 +111,7 @@ def next_steps(result: NewProjectResult) -> list[str]:
     """Return the commands that take a fresh project to a running, tested server.
 
     Args:
-        result: The project :func:`~gospel_scaffold.project.create_project` made.
+        result: The project :func:`~gospel_scaffold.new_project.create_project` made.
 
     Returns:
         Shell commands, in order.
