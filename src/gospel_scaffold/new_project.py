@@ -1,14 +1,19 @@
 """Create a new project from the gospel template.
 
 Pure functions: nothing here prints. :func:`create_project` checks everything it can before
-rendering (name, target, ``git``), renders the template with copier into a staging directory
-next to the target, initialises git there, and only then moves the finished project into place,
-so a failure or an interrupt leaves nothing behind.
+rendering (name, target, answers, ``git``), renders the template with copier into a staging
+directory next to the target, initialises git there, and only then moves the finished project
+into place, so a failure or an interrupt leaves nothing behind.
+
+The target may already exist, as ``uv init`` allows: empty, or holding files the template does
+not write (a ``.git`` folder, a ``LICENSE``). The ``README.md`` and ``.gitignore`` of a fresh
+clone are replaced when git has them committed and unmodified (nothing is lost: git keeps
+them); any other file the template would write is refused. In an existing git repository the
+project is committed there instead of in a new one.
 """
 
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import shutil
@@ -33,21 +38,36 @@ from gospel_scaffold.errors import (
 from gospel_scaffold.update.source import template_for_copy
 
 __all__ = [
+    "CURRENT_DIRECTORY",
     "PROJECT_NAME_PATTERN",
     "Database",
     "NewProjectResult",
     "create_project",
     "parse_data",
+    "project_target",
+    "read_data_file",
     "render_project",
     "validate_project_name",
 ]
 
 PROJECT_NAME_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: ``gospel new .``: create the project in the output directory itself, named after it.
+CURRENT_DIRECTORY = "."
 
 _NAME_RE = re.compile(PROJECT_NAME_PATTERN)
 _KEY_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _SECRET_KEY = "secret_key"
 _FALLBACK_IDENTITY = {"user.name": "gospel", "user.email": "gospel@localhost"}
+# What copier reads as yes and no (copier itself takes any other word for yes).
+_YES = frozenset({"y", "yes", "t", "true", "on", "1"})
+_NO = frozenset({"n", "no", "f", "false", "off", "0"})
+# The files of a fresh clone (GitHub's "add a README / .gitignore") that the generated ones may
+# replace, when git has them committed and unmodified.
+_REPLACEABLE = frozenset({"README.md", ".gitignore"})
+# What the gospel template always writes: a folder holding one of these is another project,
+# refused before any question is asked.
+_PROJECT_MARKERS = ("pyproject.toml", "app", "alembic.ini", "migrations", ANSWERS_FILE)
+_STAGING_PREFIX = ".gospel-new-"
 
 
 class Database(StrEnum):
@@ -69,6 +89,13 @@ class NewProjectResult:
         template: Where the template came from, for people.
         updatable: Whether the project records a template commit, so that ``gospel update``
             can bring it newer template versions.
+        git_identity_missing: git knows no ``user.name``/``user.email``, so the commit was
+            made as ``gospel <gospel@localhost>``; the user's next ``git commit`` will fail
+            until they configure one.
+        existing_repository: The project was committed in a git repository that was already
+            there (``gospel new .`` in a clone) instead of a new one.
+        replaced: Files of the existing directory that the generated ones replaced (committed
+            and unmodified, so git still has them).
     """
 
     path: Path
@@ -77,6 +104,9 @@ class NewProjectResult:
     git_commit: str | None = None
     template: str = ""
     updatable: bool = False
+    git_identity_missing: bool = False
+    existing_repository: bool = False
+    replaced: tuple[str, ...] = ()
 
     @property
     def database(self) -> str:
@@ -110,6 +140,32 @@ def validate_project_name(name: str) -> str:
     return name
 
 
+def project_target(name: str, output_dir: Path | None = None) -> tuple[str, Path]:
+    """Resolve ``gospel new NAME [--output-dir DIR]`` into a project name and its directory.
+
+    Args:
+        name: A project name, or ``.`` for the output directory itself.
+        output_dir: Where to create the project; defaults to the current directory.
+
+    Returns:
+        The project name and the absolute project directory.
+
+    Raises:
+        InvalidInputError: The name (for ``.``: the directory's name) is not a lowercase slug.
+    """
+    base = (Path.cwd() if output_dir is None else output_dir).expanduser().absolute()
+    if name != CURRENT_DIRECTORY:
+        return validate_project_name(name), base / name
+    target = base.resolve()
+    if not _NAME_RE.fullmatch(target.name):
+        raise InvalidInputError(
+            f"invalid project name {target.name!r} (the name of {target}): `gospel new .` names "
+            "the project after its folder, which must be lowercase letters and digits joined by "
+            "single hyphens; rename the folder or run `gospel new NAME` to create NAME/ in it"
+        )
+    return target.name, target
+
+
 def parse_data(pairs: Sequence[str]) -> dict[str, str]:
     """Parse repeated ``--data KEY=VALUE`` options.
 
@@ -134,6 +190,46 @@ def parse_data(pairs: Sequence[str]) -> dict[str, str]:
     return data
 
 
+def read_data_file(path: Path) -> dict[str, Any]:
+    """Read ``--data-file FILE``: template answers as a YAML mapping.
+
+    Another project's ``.copier-answers.yml`` works as it is: copier's own keys (``_src_path``,
+    ``_commit``...) and ``project_name`` are skipped, because NAME names the new project.
+
+    Args:
+        path: The YAML file.
+
+    Returns:
+        Each question name mapped to its answer.
+
+    Raises:
+        InvalidInputError: The file cannot be read, is not YAML, or is not a mapping of names.
+    """
+    import yaml  # type: ignore[import-untyped]  # copier dependency, lazy import
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise InvalidInputError(
+            f"--data-file {path}: cannot read it ({error.strerror or error})"
+        ) from None
+    except (yaml.YAMLError, UnicodeDecodeError) as error:
+        detail = " ".join(str(error).split())
+        raise InvalidInputError(f"--data-file {path}: not valid YAML ({detail})") from None
+    if loaded is None:
+        return {}
+    if not isinstance(loaded, dict) or not all(isinstance(key, str) for key in loaded):
+        raise InvalidInputError(
+            f"--data-file {path}: expected a mapping of question names to answers, e.g. "
+            "`python_version: '3.13'`"
+        )
+    return {
+        key: value
+        for key, value in loaded.items()
+        if not key.startswith("_") and key != "project_name"
+    }
+
+
 def create_project(
     name: str,
     *,
@@ -144,46 +240,59 @@ def create_project(
     git: bool = True,
     template: str | None = None,
     vcs_ref: str | None = None,
+    verbose: bool = False,
 ) -> NewProjectResult:
-    """Render a new project into ``output_dir / name``.
+    """Render a new project into ``output_dir / name`` (``output_dir`` itself for ``.``).
 
     Args:
-        name: The project name (a lowercase slug); also the directory created.
+        name: The project name (a lowercase slug); also the directory created. ``.`` creates
+            the project in ``output_dir`` itself, named after it.
         output_dir: Where to create the project directory; defaults to the current directory.
         database: The database to target; when ``None`` the template default (or the user's
             answer, when ``ask``) is used.
         data: Further template answers, by question name.
         ask: Ask the questions not answered by ``data`` on the terminal instead of taking
-            the template defaults.
-        git: Initialise a git repository with an initial commit.
+            the defaults (the user's copier defaults, else the template's).
+        git: Commit the project: in a new repository, or in the one the target already is.
         template: Render this template (git URL, local clone, ``.bundle`` file or plain
             directory) instead of the one shipped with gospel.
         vcs_ref: The tag, branch or commit of a git template to render.
+        verbose: Let copier list the files it writes (on stderr).
 
     Returns:
         What was created.
 
     Raises:
         InvalidInputError: The name, an answer or the template source is not valid.
-        TargetExistsError: The target exists and is not an empty directory.
+        TargetExistsError: The target is a file, holds another project, or holds files the
+            template would overwrite.
         ToolMissingError: ``git`` is needed but not on PATH.
         RenderError: The template failed to render.
         ProjectError: ``git`` failed, or the directory cannot be written.
     """
-    validate_project_name(name)
-    output_dir = Path.cwd() if output_dir is None else output_dir
-    target = output_dir.expanduser().absolute() / name
+    name, target = project_target(name, output_dir)
     _check_target(target)
     if git and shutil.which("git") is None:
         raise ToolMissingError(
             "git is not on PATH: install git, or pass --no-git to skip creating a repository"
         )
-    answers = _initial_answers(name, database, data, _local_questions(template))
-
+    questions = _local_questions(template)
+    answers = _initial_answers(name, database, data, questions)
+    _check_user_defaults(questions)
+    existing_repository = git and (target / ".git").exists()
+    commit: str | None = None
+    identity_missing = False
     try:
-        with _staging(target) as staging:
-            rendered = _render(staging, answers, ask=ask, template=template, vcs_ref=vcs_ref)
-            commit = _init_git(staging) if git else None
+        with _staging(target) as (staging, placement):
+            rendered = _render(
+                staging, answers, ask=ask, template=template, vcs_ref=vcs_ref, verbose=verbose
+            )
+            if git and not existing_repository:
+                commit, identity_missing = _init_git(staging)
+            placement.plan(staging)
+            placement.move(staging)
+            if existing_repository:
+                commit, identity_missing = _commit_into(target, placement.top_level)
     except OSError as error:
         raise ProjectError(f"cannot create {target}: {error.strerror or error}") from None
     return NewProjectResult(
@@ -193,6 +302,9 @@ def create_project(
         git_commit=commit,
         template=rendered.template,
         updatable=rendered.updatable,
+        git_identity_missing=identity_missing,
+        existing_repository=existing_repository,
+        replaced=tuple(placement.replaced),
     )
 
 
@@ -220,8 +332,11 @@ def render_project(
     target = dest.expanduser().absolute()
     _check_target(target)
     data = _with_secret(answers, _local_questions(template))
-    with _staging(target) as staging:
-        return _render(staging, data, ask=False, template=template, vcs_ref=vcs_ref).answers
+    with _staging(target) as (staging, placement):
+        rendered = _render(staging, data, ask=False, template=template, vcs_ref=vcs_ref)
+        placement.plan(staging)
+        placement.move(staging)
+    return rendered.answers
 
 
 def _local_questions(template: str | None) -> dict[str, dict[str, Any]] | None:
@@ -235,11 +350,52 @@ def _local_questions(template: str | None) -> dict[str, dict[str, Any]] | None:
 
 
 def _check_target(target: Path) -> None:
-    if target.is_dir():
-        if any(target.iterdir()):
-            raise TargetExistsError(f"{target} already exists and is not empty; nothing changed")
-    elif target.exists() or target.is_symlink():
+    """Refuse, before anything is asked or written, a target that cannot take a project."""
+    if target.is_symlink() and not target.is_dir():
         raise TargetExistsError(f"{target} already exists and is not a directory")
+    if not target.is_dir():
+        if target.exists():
+            raise TargetExistsError(f"{target} already exists and is not a directory")
+        return
+    found = [marker for marker in _PROJECT_MARKERS if (target / marker).exists()]
+    if found:
+        raise TargetExistsError(
+            f"{target} already holds a project ({', '.join(found)}); gospel never overwrites "
+            "one: pick another NAME or --output-dir. Nothing changed"
+        )
+
+
+def _is_yes_or_no(value: Any) -> bool:
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, str | int) and str(value).strip().lower() in _YES | _NO
+
+
+def _check_bool_answers(
+    answers: Mapping[str, Any], questions: Mapping[str, Any] | None, where: str
+) -> None:
+    """Refuse a yes/no answer that is neither (copier reads any other word as yes)."""
+    for key, value in answers.items():
+        spec = (questions or {}).get(key) or {}
+        if spec.get("type") == "bool" and not _is_yes_or_no(value):
+            raise InvalidInputError(
+                f"invalid answer {key}={value!r}{where}: {key} is a yes/no question; answer "
+                "true or false (yes/no, y/n, on/off, 1/0)"
+            )
+
+
+def _check_user_defaults(questions: Mapping[str, Any] | None) -> None:
+    """Check the user's copier defaults (``defaults:`` in copier's settings.yml) as answers."""
+    if not questions:
+        return
+    import copier
+    from copier.errors import SettingsError
+
+    try:
+        settings = copier.load_settings()
+    except SettingsError as error:
+        raise InvalidInputError(f"copier's user settings are invalid: {_one_line(error)}") from None
+    _check_bool_answers(dict(settings.defaults), questions, " in your copier settings (defaults)")
 
 
 def _initial_answers(
@@ -262,6 +418,7 @@ def _initial_answers(
             raise InvalidInputError(
                 f"unknown question {unknown[0]!r} in --data; questions: {known}"
             )
+        _check_bool_answers(answers, questions, "")
     answers["project_name"] = name
     return _with_secret(answers, questions)
 
@@ -274,33 +431,115 @@ def _with_secret(answers: Mapping[str, Any], questions: Mapping[str, Any] | None
     return data
 
 
-@contextmanager
-def _staging(target: Path) -> Iterator[Path]:
-    """Yield an empty directory next to ``target``; move it into place on success.
+@dataclass
+class _Placement:
+    """Moves a rendered project from its staging folder into the target, and can undo that.
 
-    On any failure (including ``KeyboardInterrupt``) the staging directory and any parent
-    directories created for it are removed.
+    Whole entries the target lacks are moved in one rename; folders both have are merged;
+    a file both have is refused unless it is a fresh clone's README.md or .gitignore that git
+    has committed and unmodified, which is set aside and put back by :meth:`undo`.
     """
-    created = _missing_parents(target.parent)
-    staging = target.parent / f".{target.name}.gospel-{secrets.token_hex(8)}"
+
+    target: Path
+    top_level: list[str] = field(default_factory=list)
+    replaced: list[str] = field(default_factory=list)
+    _moves: list[str] = field(default_factory=list)
+    _done: list[tuple[Path, Path | None]] = field(default_factory=list)
+
+    def plan(self, staging: Path) -> None:
+        """Decide every move, and refuse the files the target already has.
+
+        Raises:
+            TargetExistsError: The target holds files the project would overwrite.
+        """
+        self.top_level = sorted(entry.name for entry in staging.iterdir())
+        clashes: list[str] = []
+        pending = list(self.top_level)
+        while pending:
+            relative = pending.pop(0)
+            existing = self.target / relative
+            if not existing.exists() and not existing.is_symlink():
+                self._moves.append(relative)
+            elif existing.is_dir() and (staging / relative).is_dir():
+                pending += sorted(
+                    f"{relative}/{entry.name}" for entry in (staging / relative).iterdir()
+                )
+            elif relative in _REPLACEABLE and _committed_unmodified(self.target, relative):
+                self._moves.append(relative)
+                self.replaced.append(relative)
+            else:
+                clashes.append(relative)
+        if clashes:
+            shown = ", ".join(clashes[:5]) + (
+                f" and {len(clashes) - 5} more" if len(clashes) > 5 else ""
+            )
+            raise TargetExistsError(
+                f"{self.target} already has {shown}, which the new project would overwrite; move "
+                "them away or pick another NAME (a fresh clone's README.md and .gitignore are "
+                "replaced only when committed and unmodified). Nothing changed"
+            )
+
+    def move(self, staging: Path) -> None:
+        """Move the planned entries into the target, setting replaced files aside."""
+        backups = staging / ".gospel-replaced"
+        for relative in self._moves:
+            destination = self.target / relative
+            backup = None
+            if relative in self.replaced:
+                backup = backups / relative
+                backup.parent.mkdir(parents=True, exist_ok=True)
+                destination.replace(backup)
+            elif destination.exists() or destination.is_symlink():
+                raise TargetExistsError(f"{destination} appeared while gospel was working")
+            self._done.append((destination, backup))
+            (staging / relative).replace(destination)
+
+    def undo(self) -> None:
+        """Take back every move, putting replaced files back."""
+        for destination, backup in reversed(self._done):
+            if destination.is_dir() and not destination.is_symlink():
+                shutil.rmtree(destination, ignore_errors=True)
+            else:
+                destination.unlink(missing_ok=True)
+            if backup is not None and backup.exists():
+                backup.replace(destination)
+        self._done.clear()
+
+
+def _committed_unmodified(root: Path, relative: str) -> bool:
+    """Whether git has ``relative`` committed in ``root``'s repository, unchanged on disk."""
+    if shutil.which("git") is None or not (root / relative).is_file():
+        return False
+    if try_git(root, "ls-files", "--error-unmatch", "--", relative) is None:
+        return False
+    return try_git(root, "status", "--porcelain", "--", relative) == ""
+
+
+@contextmanager
+def _staging(target: Path) -> Iterator[tuple[Path, _Placement]]:
+    """Yield an empty staging folder inside ``target`` and the placement that fills ``target``.
+
+    ``target`` is created if missing. The staging folder is removed when the block ends. On any
+    failure (including ``KeyboardInterrupt``, and SIGTERM, which the CLI turns into one) the
+    placement is undone and ``target`` and any parent folders created for it are removed.
+    """
+    created = _missing_parents(target)
+    staging = target / f"{_STAGING_PREFIX}{secrets.token_hex(8)}"
+    placement = _Placement(target)
     # Everything that creates a directory happens inside the try, so that an interrupt arriving
     # right after a mkdir still finds its name and removes it.
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.mkdir(parents=True, exist_ok=True)
         staging.mkdir(mode=0o700)
-        yield staging
-        _check_target(target)  # a race: someone created it meanwhile
-        umask = os.umask(0)
-        os.umask(umask)
-        staging.chmod(0o777 & ~umask)
-        # os.replace also replaces an existing empty directory (POSIX rename semantics).
-        staging.replace(target)
+        yield staging, placement
     except BaseException as error:
+        placement.undo()
         if not (isinstance(error, FileExistsError) and error.filename == str(staging)):
             shutil.rmtree(staging, ignore_errors=True)  # unless it is another run's (a clash)
         if created is not None:
             shutil.rmtree(created, ignore_errors=True)
         raise
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def _missing_parents(directory: Path) -> Path | None:
@@ -327,6 +566,7 @@ def _render(
     ask: bool,
     template: str | None,
     vcs_ref: str | None,
+    verbose: bool = False,
 ) -> _Rendered:
     import copier
     from copier.errors import CopierError, CopierWarning
@@ -345,10 +585,20 @@ def _render(
                     vcs_ref=source.vcs_ref,
                     defaults=not ask,
                     overwrite=True,
-                    quiet=True,
+                    quiet=not verbose,
                     cleanup_on_error=False,
                 )
-        except ValueError as error:  # an answer failed its type, choice or validator
+        except KeyboardInterrupt:
+            # Ctrl-C at a prompt is copier's CopierAnswersInterrupt, whose text holds every
+            # answer, the secret key included: it must never be shown.
+            raise KeyboardInterrupt from None
+        except ValueError as error:
+            if str(error).startswith("Unknown revision"):
+                where = template or "the template shipped with gospel"
+                raise InvalidInputError(
+                    f"--vcs-ref {source.vcs_ref}: no such tag, branch or commit in {where}"
+                ) from None
+            # An answer failed its type, choice or validator.
             raise InvalidInputError(f"invalid answer: {_one_line(error)}") from None
         except (CopierError, TemplateError) as error:
             raise RenderError(f"the template failed to render: {_one_line(error)}") from None
@@ -357,16 +607,14 @@ def _render(
             raise RenderError(f"the template failed to render: {detail}") from None
         if source.directory is not None:
             _fix_answers_source(dest, Path(source.src_path), source.directory)
-    secret_names = {
-        str(name)
-        for name, spec in worker.template.questions_data.items()
-        if isinstance(spec, dict) and spec.get("secret")
-    }
-    secret_names.add(_SECRET_KEY)
+    # The answers to the template's questions: not copier's own helpers (``now``...) that
+    # share the mapping, and never a secret.
     rendered = {
-        key: value
-        for key, value in worker.answers.combined.items()
-        if not str(key).startswith("_") and key not in secret_names
+        str(name): worker.answers.combined[name]
+        for name, spec in worker.template.questions_data.items()
+        if name in worker.answers.combined
+        and str(name) != _SECRET_KEY
+        and not (isinstance(spec, dict) and spec.get("secret"))
     }
     return _Rendered(answers=rendered, template=source.description, updatable=source.updatable)
 
@@ -392,18 +640,53 @@ def _one_line(error: BaseException) -> str:
     return text or type(error).__name__
 
 
-def _init_git(path: Path) -> str:
-    git(path, "init", "--quiet", "-b", "main")
-    git(path, "add", "-A")
-    has_identity = all(
+def _identity_missing(path: Path) -> bool:
+    return not all(
         (try_git(path, "config", "--get", key) or "").strip() for key in ("user.name", "user.email")
     )
+
+
+def _commit(path: Path, *paths: str) -> tuple[str, bool]:
+    """Commit (only ``paths``, when given); return the commit and whether git had no identity.
+
+    Without a git identity the commit is made as ``gospel <gospel@localhost>``, for this one
+    command only: nothing is written to any git configuration.
+    """
+    missing = _identity_missing(path)
     git(
         path,
         "commit",
         "--quiet",
         "-m",
         f"Initial project from gospel {__version__}",
-        config=None if has_identity else _FALLBACK_IDENTITY,
+        *(["--", *paths] if paths else []),
+        config=_FALLBACK_IDENTITY if missing else None,
     )
-    return git(path, "rev-parse", "HEAD").strip()
+    return git(path, "rev-parse", "HEAD").strip(), missing
+
+
+def _init_git(path: Path) -> tuple[str, bool]:
+    git(path, "init", "--quiet", "-b", "main")
+    git(path, "add", "-A")
+    return _commit(path)
+
+
+def _commit_into(target: Path, names: list[str]) -> tuple[str, bool]:
+    """Commit the project's files in the repository ``target`` already is, and nothing else.
+
+    The repository's index is put back as it was if this fails (or is interrupted), so the
+    undone project leaves no staged entries behind.
+    """
+    ignored = set((try_git(target, "check-ignore", "--", *names) or "").splitlines())
+    paths = [name for name in names if name not in ignored]
+    index = target / git(target, "rev-parse", "--git-path", "index").strip()
+    saved = index.read_bytes() if index.is_file() else None
+    try:
+        git(target, "add", "-A", "--", *paths)
+        return _commit(target, *paths)
+    except BaseException:
+        if saved is None:
+            index.unlink(missing_ok=True)
+        else:
+            index.write_bytes(saved)
+        raise
