@@ -414,7 +414,7 @@ def _initial_answers(
     if questions is not None:
         unknown = sorted(set(answers) - set(questions))
         if unknown:
-            known = ", ".join(q for q in questions if q != _SECRET_KEY)
+            known = ", ".join(name for name, spec in questions.items() if _asked(spec))
             raise InvalidInputError(
                 f"unknown question {unknown[0]!r} in --data; questions: {known}"
             )
@@ -607,16 +607,19 @@ def _render(
             raise RenderError(f"the template failed to render: {detail}") from None
         if source.directory is not None:
             _fix_answers_source(dest, Path(source.src_path), source.directory)
-    # The answers to the template's questions: not copier's own helpers (``now``...) that
-    # share the mapping, and never a secret.
+    # The answers to the questions people answer: not copier's own helpers (``now``...) that
+    # share the mapping, not values the template computes (``when: false``), never a secret.
     rendered = {
         str(name): worker.answers.combined[name]
         for name, spec in worker.template.questions_data.items()
-        if name in worker.answers.combined
-        and str(name) != _SECRET_KEY
-        and not (isinstance(spec, dict) and spec.get("secret"))
+        if name in worker.answers.combined and name != _SECRET_KEY and _asked(spec)
     }
     return _Rendered(answers=rendered, template=source.description, updatable=source.updatable)
+
+
+def _asked(spec: object) -> bool:
+    """Whether a question is one people answer: not secret, not computed (``when: false``)."""
+    return not (isinstance(spec, dict) and (spec.get("secret") or spec.get("when") is False))
 
 
 def _fix_answers_source(dest: Path, snapshot: Path, source: Path) -> None:
