@@ -351,5 +351,5 @@ def _checklist(plan: Plan) -> list[ChecklistItem]:
             done_text += " (already done)"
         items.append(ChecklistItem(change.step, done_text))
     items.append(ChecklistItem("upgrade", "Run `uv run alembic upgrade head`", done=False))
-    items.append(ChecklistItem("pytest", "Run `pytest` to verify", done=False))
+    items.append(ChecklistItem("pytest", "Run `uv run pytest` to verify", done=False))
     return items

@@ -127,7 +127,7 @@ def plan_remove(request: RemoveRequest) -> Plan:
         for change in plan.changes
     ]
     plan.checklist.append(ChecklistItem("upgrade", "Run `uv run alembic upgrade head`", done=False))
-    plan.checklist.append(ChecklistItem("pytest", "Run `pytest` to verify", done=False))
+    plan.checklist.append(ChecklistItem("pytest", "Run `uv run pytest` to verify", done=False))
     return plan
 
 
