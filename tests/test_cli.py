@@ -54,7 +54,9 @@ def test_help_lists_every_command(run_gospel: RunGospel) -> None:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--help"], ["new", "--help"], ["--version"]], ids=["help", "new-help", "version"]
+    "argv",
+    [[], ["--help"], ["-h"], ["new", "--help"], ["update", "-h"], ["--version"]],
+    ids=["bare", "help", "h", "new-help", "update-h", "version"],
 )
 def test_light_commands_do_not_import_heavy_libraries(argv: list[str]) -> None:
     assert _imported_after(argv) == ["[]"]
