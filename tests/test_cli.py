@@ -238,3 +238,13 @@ def test_shell_completion_completes_commands_options_and_choices(
     assert complete("gospel ad") == ["add-domain"]
     assert "--data-file" in complete("gospel new shop --dat")
     assert complete("gospel new shop --database ") == ["sqlite", "postgres"]
+
+
+@pytest.mark.parametrize("command", ["new", "add-domain", "remove-domain", "update"])
+def test_commands_that_change_a_project_take_quiet_verbose_and_json(
+    run_gospel: RunGospel, command: str
+) -> None:
+    text = run_gospel(command, "--help").stdout
+
+    for option in ("-q, --quiet", "-v, --verbose", "--json"):
+        assert option in text

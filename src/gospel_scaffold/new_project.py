@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+import signal
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -444,7 +445,7 @@ class _Placement:
     top_level: list[str] = field(default_factory=list)
     replaced: list[str] = field(default_factory=list)
     _moves: list[str] = field(default_factory=list)
-    _done: list[tuple[Path, Path | None]] = field(default_factory=list)
+    _done: list[tuple[Path, Path, Path | None]] = field(default_factory=list)
 
     def plan(self, staging: Path) -> None:
         """Decide every move, and refuse the files the target already has.
@@ -458,7 +459,7 @@ class _Placement:
         while pending:
             relative = pending.pop(0)
             existing = self.target / relative
-            if not existing.exists() and not existing.is_symlink():
+            if not _exists(existing):
                 self._moves.append(relative)
             elif existing.is_dir() and (staging / relative).is_dir():
                 pending += sorted(
@@ -483,27 +484,38 @@ class _Placement:
         """Move the planned entries into the target, setting replaced files aside."""
         backups = staging / ".gospel-replaced"
         for relative in self._moves:
-            destination = self.target / relative
-            backup = None
-            if relative in self.replaced:
-                backup = backups / relative
+            source, destination = staging / relative, self.target / relative
+            backup = backups / relative if relative in self.replaced else None
+            # Recorded first: undo() can tell from the disk how far this step got.
+            self._done.append((source, destination, backup))
+            if backup is not None:
                 backup.parent.mkdir(parents=True, exist_ok=True)
                 destination.replace(backup)
-            elif destination.exists() or destination.is_symlink():
+            elif _exists(destination):
                 raise TargetExistsError(f"{destination} appeared while gospel was working")
-            self._done.append((destination, backup))
-            (staging / relative).replace(destination)
+            source.replace(destination)
 
     def undo(self) -> None:
-        """Take back every move, putting replaced files back."""
-        for destination, backup in reversed(self._done):
-            if destination.is_dir() and not destination.is_symlink():
-                shutil.rmtree(destination, ignore_errors=True)
-            else:
-                destination.unlink(missing_ok=True)
-            if backup is not None and backup.exists():
-                backup.replace(destination)
+        """Take back every move, putting replaced files back; never touch what is not ours."""
+        for source, destination, backup in reversed(self._done):
+            if backup is not None:
+                if _exists(backup):  # the user's file was set aside: whatever is there is ours
+                    _remove(destination)
+                    backup.replace(destination)
+            elif not _exists(source):  # moved, so what is at the destination is ours
+                _remove(destination)
         self._done.clear()
+
+
+def _exists(path: Path) -> bool:
+    return path.exists() or path.is_symlink()
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _committed_unmodified(root: Path, relative: str) -> bool:
@@ -533,13 +545,28 @@ def _staging(target: Path) -> Iterator[tuple[Path, _Placement]]:
         staging.mkdir(mode=0o700)
         yield staging, placement
     except BaseException as error:
-        placement.undo()
-        if not (isinstance(error, FileExistsError) and error.filename == str(staging)):
-            shutil.rmtree(staging, ignore_errors=True)  # unless it is another run's (a clash)
-        if created is not None:
-            shutil.rmtree(created, ignore_errors=True)
+        with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+            placement.undo()
+            if not (isinstance(error, FileExistsError) and error.filename == str(staging)):
+                shutil.rmtree(staging, ignore_errors=True)  # unless it is another run's (a clash)
+            if created is not None:
+                shutil.rmtree(created, ignore_errors=True)
         raise
     shutil.rmtree(staging, ignore_errors=True)
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT, SIGTERM and SIGHUP until the block ends (where the platform can)."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _missing_parents(directory: Path) -> Path | None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -157,3 +160,33 @@ def test_new_refuses_a_folder_holding_another_python_project(
 
     assert_one_line_error(result, "already holds a project (pyproject.toml)", exit_code=1)
     assert [p.name for p in folder.iterdir()] == ["pyproject.toml"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+def test_new_stopped_in_a_fresh_clone_leaves_the_clone_as_it_was_or_the_project_whole(
+    gospel_env: dict[str, str], fresh_clone: Path
+) -> None:
+    before = _tree(fresh_clone)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gospel_scaffold", "new", ".", "--defaults"],
+        cwd=fresh_clone,
+        env=gospel_env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    # Stop it once it has begun writing: its staging folder exists (or it already finished).
+    while process.poll() is None and not any(fresh_clone.glob(".gospel-new-*")):
+        os.sched_yield()
+    process.send_signal(signal.SIGTERM)
+    _, err = process.communicate(timeout=120)
+
+    assert "Traceback" not in err
+    if process.returncode == 0:  # finished before the signal: the whole project, committed
+        assert _git(fresh_clone, "status", "--porcelain") == ""
+        assert (fresh_clone / "app" / "main.py").is_file()
+    else:
+        assert process.returncode == 143, err
+        assert err.strip().splitlines() == ["Error: terminated by SIGTERM; nothing was created"]
+        assert _tree(fresh_clone) == before
