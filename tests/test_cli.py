@@ -248,3 +248,6 @@ def test_commands_that_change_a_project_take_quiet_verbose_and_json(
 
     for option in ("-q, --quiet", "-v, --verbose", "--json"):
         assert option in text
+    # --json is output for scripts, never a preview: the help says so next to --dry-run.
+    json_help = _joined(text.split("--json", 1)[1].split("\n  -", 1)[0])
+    assert ("still applies" in json_help or "still updates" in json_help) is (command != "new")

