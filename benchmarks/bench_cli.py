@@ -1,5 +1,8 @@
 """Median wall time of ``gospel --help`` and ``gospel new`` (defaults), over N runs.
 
+Baselines measured in the same run: the bare interpreter, and a one-command Typer app's
+``--help`` (the floor of any Typer CLI), so ``gospel --help`` reads as overhead over them.
+
 Usage: ``python benchmarks/bench_cli.py [-n RUNS]``. Prints numbers, asserts nothing.
 """
 
@@ -15,6 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 GOSPEL = [sys.executable, "-m", "gospel_scaffold"]
+BARE_TYPER = (
+    "import sys, typer\n"
+    "app = typer.Typer(rich_markup_mode=None)\n"
+    "@app.command()\n"
+    "def hello(name: str) -> None: ...\n"
+    "sys.argv = ['hello', '--help']\n"
+    "app()\n"
+)
 
 
 def _time(argv: list[str], cwd: Path) -> float:
@@ -31,6 +42,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
         work = Path(tmp)
         cases: dict[str, Callable[[int], list[str]]] = {
+            "baseline: python -c pass": lambda i: [sys.executable, "-c", "pass"],
+            "baseline: bare Typer --help": lambda i: [sys.executable, "-c", BARE_TYPER],
             "gospel --help": lambda i: [*GOSPEL, "--help"],
             "gospel new NAME": lambda i: [*GOSPEL, "new", f"bench-git-{i}"],
             "gospel new NAME --no-git": lambda i: [*GOSPEL, "new", f"bench-nogit-{i}", "--no-git"],

@@ -175,7 +175,7 @@ RenderProject = Callable[[Mapping[str, Any], Path], Path]
 
 
 def _render(answers: Mapping[str, Any], dest: Path) -> Path:
-    from gospel_scaffold.project import render_project
+    from gospel_scaffold.new_project import render_project
 
     render_project(answers, dest)
     return dest

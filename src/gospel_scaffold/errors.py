@@ -2,10 +2,18 @@
 
 Every failure a user can cause is a :class:`GospelError`. The CLI turns it into a single red
 line and the error's ``exit_code`` in one place (``gospel_scaffold.cli``); nothing else prints
-tracebacks to users.
+tracebacks to users. Each kind of error has one exit code, listed in docs/cli.md:
+
+* 1: the operation failed (:class:`GospelError` and most subclasses);
+* 2: the command line or what it points at is wrong (:class:`InvalidInputError`,
+  :class:`NotAProjectError`, :class:`UnreadableProjectError`), as for click's usage errors;
+* 3: :class:`UpdateConflictError`; 4: :class:`VerifyFailedError`;
+* 130: :class:`AbortedError` (Ctrl-C; 128 + the signal number for SIGTERM and SIGHUP).
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 __all__ = [
     "AbortedError",
@@ -14,6 +22,7 @@ __all__ = [
     "GospelError",
     "InvalidInputError",
     "MigrationError",
+    "NotAProjectError",
     "NotUpdatableError",
     "ProjectError",
     "RenderError",
@@ -69,6 +78,22 @@ class AbortedError(GospelError):
     """The user interrupted gospel (Ctrl-C) before it finished; nothing was left behind."""
 
     exit_code = 130
+
+
+class NotAProjectError(ProjectError):
+    """The directory gospel was pointed at (or run in) is not a gospel project.
+
+    One wording for every command: ``DIR is not a gospel project (WHY); run gospel inside the
+    project or pass --project DIR``.
+    """
+
+    exit_code = 2
+
+    def __init__(self, directory: Path, why: str) -> None:
+        super().__init__(
+            f"{directory} is not a gospel project ({why}); run gospel inside the project or "
+            "pass --project DIR"
+        )
 
 
 class UnreadableProjectError(ProjectError):

@@ -7,11 +7,11 @@ import ast
 import pytest
 
 from gospel_scaffold.check.project import load_project
-from gospel_scaffold.errors import UnreadableProjectError
+from gospel_scaffold.errors import NotAProjectError, UnreadableProjectError
 
 
-def test_folder_without_an_app_package_is_unreadable(tmp_path):
-    with pytest.raises(UnreadableProjectError, match="has no app/ package"):
+def test_folder_without_an_app_package_is_not_a_project(tmp_path):
+    with pytest.raises(NotAProjectError, match=r"not a gospel project \(no app/ package\)"):
         load_project(tmp_path)
 
 

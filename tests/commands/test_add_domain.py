@@ -28,7 +28,8 @@ def test_add_domain_ticks_the_gospel_checklist_and_is_idempotent(
     assert "  [x] Create app/models/customers.py with table definition" in lines
     assert "  [x] Import and add router to app/api/routes/__init__.py" in lines
     assert "  [x] Add model import to app/db/database.py" in lines
-    assert "  [ ] Run `alembic upgrade head`" in lines
+    assert "  [ ] Run `uv run alembic upgrade head`" in lines  # commands that work when pasted
+    assert "  [ ] Run `uv run pytest` to verify" in lines
     assert (shop_project / "app/api/routes/customers.py").is_file()
     before = snapshot(shop_project)
 
@@ -96,7 +97,7 @@ def test_outside_a_project_is_an_error(
 ) -> None:
     result = run_gospel("add-domain", "customers", "name:str", cwd=tmp_path)
 
-    assert_one_line_error(result, "is not a project made by `gospel new`")
+    assert_one_line_error(result, "is not a gospel project", exit_code=2)
 
 
 def test_dry_run_prints_the_plan_as_unified_diffs(

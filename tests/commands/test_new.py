@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml  # type: ignore[import-untyped]
+from terminal import Terminal
 from update import template_history
 from update.template_history import CHECKOUT_TAG, checkout_env
 
@@ -111,7 +115,7 @@ def test_new_commits_as_the_user_when_git_knows_them(run_gospel: RunGospel, tmp_
     assert author == "Test User <test@example.com>"
 
 
-def test_new_commits_as_gospel_when_git_has_no_identity(
+def test_new_commits_as_gospel_and_says_how_to_set_an_identity_when_git_has_none(
     run_gospel: RunGospel, tmp_path: Path, gospel_env: dict[str, str]
 ) -> None:
     empty_config = tmp_path / "empty-gitconfig"
@@ -128,12 +132,20 @@ def test_new_commits_as_gospel_when_git_has_no_identity(
     # The fallback identity is used for the commit only, never written to the repo config.
     local_config = (tmp_path / "shop-api" / ".git" / "config").read_text()
     assert "gospel@localhost" not in local_config
+    # ...and the user is told, before the next steps whose `git commit` would fail.
+    out = result.stdout
+    assert "git has no user.name/user.email" in out
+    hint = 'git config --global user.name "Your Name"'
+    assert hint in out
+    assert "git config --global user.email" in out
+    assert out.index(hint) < out.index("Next steps")
 
 
 def test_new_prints_a_summary_and_the_next_steps(run_gospel: RunGospel) -> None:
     result = run_gospel("new", "shop-api")
 
     assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress spinner without a terminal
     out = result.stdout
     assert "shop-api" in out
     assert "sqlite" in out
@@ -247,7 +259,7 @@ def test_new_refuses_a_non_empty_target_and_leaves_it_untouched(
 
     result = run_gospel("new", "shop-api")
 
-    assert_one_line_error(result, "already exists and is not empty")
+    assert_one_line_error(result, "already holds a project (app)", "Nothing changed", exit_code=1)
     assert _snapshot(target) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gitconfig", "shop-api"]
 
@@ -392,62 +404,59 @@ def test_new_project_directory_respects_the_umask(run_gospel: RunGospel, tmp_pat
     assert mode == 0o777 & ~umask
 
 
-def _converse(
-    argv: list[str], answers: list[bytes], env: dict[str, str], cwd: Path
-) -> tuple[int, str]:
-    """Run ``argv`` on a pseudo-terminal, sending one answer after each question (🎤) shown."""
-    import pty
-    import select
-
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        argv,
-        stdin=slave,
-        stdout=slave,
-        stderr=slave,
-        cwd=cwd,
-        env={**env, "TERM": "xterm", "COLUMNS": "120", "LINES": "40"},
-    )
-    os.close(slave)
-    output = b""
-    pending = list(answers)
-    try:
-        while True:
-            ready, _, _ = select.select([master], [], [], 60)
-            if not ready:
-                break  # nothing for a minute: let the assertions below report it
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the child closed the terminal
-                break
-            if not chunk:
-                break
-            output += chunk
-            questions_seen = output.decode(errors="replace").count("🎤")
-            if pending and questions_seen >= len(answers) - len(pending) + 1:
-                os.write(master, pending.pop(0))
-    finally:
-        os.close(master)
-        code = process.wait(timeout=60)
-    return code, output.decode(errors="replace")
+def _gospel_on_a_terminal(argv: list[str], env: dict[str, str], cwd: Path) -> Terminal:
+    return Terminal([sys.executable, "-m", "gospel_scaffold", *argv], cwd=cwd, env=env)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[str, str]) -> None:
     down, enter = b"\x1b[B", b"\r"
-    code, output = _converse(
-        [sys.executable, "-m", "gospel_scaffold", "new", "asked", "--no-git"],
-        # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no
-        [enter, enter, down + enter, down + enter, b"n" + enter],
-        gospel_env,
-        tmp_path,
-    )
+    terminal = _gospel_on_a_terminal(["new", "asked", "--no-git"], gospel_env, tmp_path)
+    # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no
+    for question, keys in enumerate([enter, enter, down + enter, down + enter, b"n" + enter]):
+        terminal.expect_count("🎤", question + 1)
+        terminal.send(keys)
+    code = terminal.wait()
 
-    assert code == 0, output
+    assert code == 0, terminal.output
     answers = yaml.safe_load((tmp_path / "asked" / ".copier-answers.yml").read_text())
     assert answers["python_version"] == "3.13"
     assert answers["database"] == "postgres"
     assert answers["include_manifest"] is False
+
+
+# A secret_key is token_urlsafe(64): 86 URL-safe characters. Nothing that long is ever printed.
+_SECRET_LIKE = re.compile(r"[A-Za-z0-9_-]{80,}")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize(
+    ("stop", "exit_code", "message"),
+    [
+        ("ctrl-c", 130, "Error: interrupted; nothing was created"),
+        ("sigterm", 143, "Error: terminated by SIGTERM; nothing was created"),
+        ("sighup", 129, "Error: terminated by SIGHUP; nothing was created"),
+    ],
+)
+def test_new_stopped_at_a_prompt_leaves_nothing_and_prints_no_secret(
+    tmp_path: Path, gospel_env: dict[str, str], stop: str, exit_code: int, message: str
+) -> None:
+    terminal = _gospel_on_a_terminal(["new", "asked"], gospel_env, tmp_path)
+    terminal.expect("🎤")
+    terminal.expect("Human-readable title")
+    if stop == "ctrl-c":
+        terminal.send(b"\x03")
+    else:
+        terminal.signal(signal.SIGTERM if stop == "sigterm" else signal.SIGHUP)
+    code = terminal.wait()
+
+    assert code == exit_code, terminal.output
+    text = terminal.plain_output
+    assert text.rstrip().splitlines()[-1] == message
+    assert "secret" not in text.lower()
+    assert not _SECRET_LIKE.search(text)
+    assert "Traceback" not in text
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["gitconfig"]
 
 
 def test_new_takes_the_defaults_without_a_terminal(run_gospel: RunGospel, tmp_path: Path) -> None:
@@ -520,11 +529,17 @@ def test_new_vcs_ref_needs_a_git_template(
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-def test_new_interrupted_while_rendering_leaves_a_complete_project_or_nothing(
-    tmp_path: Path, gospel_env: dict[str, str]
+@pytest.mark.parametrize(
+    ("signum", "exit_code", "message"),
+    [
+        (signal.SIGINT, 130, "Error: interrupted; nothing was created"),
+        (signal.SIGTERM, 143, "Error: terminated by SIGTERM; nothing was created"),
+    ],
+    ids=["sigint", "sigterm"],
+)
+def test_new_stopped_while_rendering_leaves_a_complete_project_or_nothing(
+    tmp_path: Path, gospel_env: dict[str, str], signum: int, exit_code: int, message: str
 ) -> None:
-    import signal
-
     process = subprocess.Popen(
         [sys.executable, "-m", "gospel_scaffold", "new", "shop-api"],
         cwd=tmp_path,
@@ -535,9 +550,9 @@ def test_new_interrupted_while_rendering_leaves_a_complete_project_or_nothing(
         text=True,
     )
     # Interrupt once rendering has begun: the staging directory exists (or it already finished).
-    while process.poll() is None and not any(tmp_path.glob(".shop-api.gospel-*")):
+    while process.poll() is None and not any(tmp_path.glob("shop-api/.gospel-new-*")):
         os.sched_yield()
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, err = process.communicate(timeout=120)
 
     assert "Traceback" not in err
@@ -547,5 +562,52 @@ def test_new_interrupted_while_rendering_leaves_a_complete_project_or_nothing(
         assert _git(tmp_path / "shop-api", "status", "--porcelain") == ""
         assert "nothing was created" not in err
     else:
-        assert process.returncode == 130, err
-        assert err.strip().splitlines() == ["Error: interrupted; nothing was created"]
+        assert process.returncode == exit_code, err
+        assert err.strip().splitlines() == [message]
+
+
+def test_new_json_prints_only_a_document_scripts_can_read(
+    run_gospel: RunGospel, tmp_path: Path
+) -> None:
+    result = run_gospel("new", "shop-api", "--json", "-d", "include_manifest=no")
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)  # nothing else on stdout
+    assert document["path"] == str(tmp_path / "shop-api")
+    assert document["name"] == "shop-api"
+    assert document["answers"]["include_manifest"] is False
+    assert document["git_commit"] == _git(tmp_path / "shop-api", "rev-parse", "HEAD")
+    assert document["next_steps"][0] == "cd shop-api"
+    assert "uv run alembic upgrade head" in document["next_steps"]
+    assert document["warnings"] == []
+    secret = _env_value(tmp_path / "shop-api", "SECRET_KEY")
+    assert secret not in result.stdout
+    assert "secret_key" not in document["answers"]
+
+
+def test_new_quiet_prints_nothing_and_verbose_lists_the_files(
+    run_gospel: RunGospel, tmp_path: Path
+) -> None:
+    quiet = run_gospel("new", "quiet-api", "-q")
+    verbose = run_gospel("new", "verbose-api", "--verbose", "--no-git")
+
+    assert quiet.returncode == 0, quiet.stderr
+    assert (quiet.stdout, quiet.stderr) == ("", "")
+    assert (tmp_path / "quiet-api" / "app" / "main.py").is_file()
+    assert verbose.returncode == 0, verbose.stderr
+    # Copier's own list of what it writes.
+    assert re.search(r"create\S*\s+app/main\.py$", verbose.stderr, flags=re.MULTILINE)
+    assert "Next steps:" in verbose.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_new_shows_progress_on_a_terminal_and_wipes_it(
+    tmp_path: Path, gospel_env: dict[str, str]
+) -> None:
+    terminal = _gospel_on_a_terminal(["new", "shop-api", "--defaults"], gospel_env, tmp_path)
+    assert terminal.wait() == 0, terminal.output
+
+    # A spinner while rendering, then only the summary: the spinner's line is erased.
+    assert "Creating shop-api" in terminal.output
+    assert "Creating shop-api" not in terminal.plain_output.split("Created shop-api")[1]
+    assert "\x1b[2K" in terminal.output

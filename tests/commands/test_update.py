@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
+import pytest
+from terminal import Terminal
 from update import template_history
 from update.template_history import (
     V1,
@@ -98,7 +102,7 @@ def test_dirty_tree_is_refused_with_a_clear_message(
 def test_outside_a_project_is_an_error(run_gospel, assert_one_line_error, tmp_path: Path) -> None:
     result = run_gospel("update", cwd=tmp_path)
 
-    assert_one_line_error(result, "not inside a generated project", exit_code=1)
+    assert_one_line_error(result, "is not a gospel project (no .copier-answers.yml", exit_code=2)
 
 
 def _describe(repo: Path) -> str:
@@ -142,3 +146,57 @@ def test_update_from_a_checkout_with_uncommitted_template_changes_is_refused(
     )
     assert not (root / "NOTES.md").exists()
     assert run_git(root, "status", "--porcelain", "--untracked-files=all") == ""
+
+
+def test_update_json_reports_what_changed(
+    template_repo: Path, generate: Generate, run_gospel
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+
+    result = run_gospel("update", "--trust", "--json", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)  # nothing else on stdout
+    assert (document["from"], document["to"]) == (V1, V2)
+    assert V2_LIMITS in document["changed"]
+    assert document["conflicts"] == []
+    assert (document["dry_run"], document["up_to_date"], document["checks"]) == (False, False, [])
+    assert document["project"] == str(root)
+
+
+def test_update_json_with_conflicts_still_prints_the_document_and_exits_3(
+    template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+    _edit_first_line_of_main(root)
+
+    result = run_gospel("update", "--trust", "--json", "--project", str(root))
+
+    assert_one_line_error(result, "conflicts in 1 file(s): app/main.py", exit_code=3)
+    assert json.loads(result.stdout)["conflicts"] == ["app/main.py"]
+
+
+def test_update_quiet_prints_only_errors(
+    template_repo: Path, generate: Generate, run_gospel
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+
+    result = run_gospel("update", "--trust", "-q", cwd=root)
+
+    assert result.returncode == 0, result.stderr
+    assert (result.stdout, result.stderr) == ("", "")
+    assert f"_commit: {V2}" in (root / ".copier-answers.yml").read_text(encoding="utf-8")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+def test_update_shows_progress_on_a_terminal(
+    template_repo: Path, generate: Generate, gospel_env: dict[str, str]
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+    terminal = Terminal(
+        [sys.executable, "-m", "gospel_scaffold", "update", "--trust"], cwd=root, env=gospel_env
+    )
+
+    assert terminal.wait() == 0, terminal.output
+    assert "Updating the project with copier" in terminal.output
+    assert f"from template {V1} to {V2}" in terminal.plain_output

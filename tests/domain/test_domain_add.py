@@ -14,7 +14,7 @@ from gospel_scaffold.errors import (
     GospelError,
     InvalidInputError,
     MigrationError,
-    ProjectError,
+    NotAProjectError,
     TargetExistsError,
 )
 
@@ -168,7 +168,7 @@ def test_other_fields_for_an_existing_domain_are_refused(project: Path) -> None:
 
 
 def test_a_directory_that_is_not_a_gospel_project_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(ProjectError, match="is not a project made by `gospel new`"):
+    with pytest.raises(NotAProjectError, match="is not a gospel project"):
         plan_add(AddRequest("customers", CUSTOMERS, tmp_path))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from gospel_scaffold.errors import UnreadableProjectError
+from gospel_scaffold.errors import NotAProjectError, UnreadableProjectError
 
 __all__ = [
     "ImportRef",
@@ -342,14 +342,11 @@ def load_project(root: Path) -> Project:
         The parsed project.
 
     Raises:
-        UnreadableProjectError: ``root`` has no ``app/`` package, or a file cannot be read or
-            parsed.
+        NotAProjectError: ``root`` has no ``app/`` package.
+        UnreadableProjectError: A file cannot be read or parsed.
     """
     if not (root / "app").is_dir():
-        raise UnreadableProjectError(
-            f"{root} is not a gospel project: it has no app/ package "
-            "(point --project at the folder holding app/ and pyproject.toml)"
-        )
+        raise NotAProjectError(root, "no app/ package")
     project = Project(root=root)
     pending: list[tuple[str, str]] = []
     for top in _SOURCE_ROOTS:

@@ -28,5 +28,9 @@ DryRunOption = Annotated[
 
 JsonOption = Annotated[
     bool,
-    typer.Option("--json", help="Print the plan as JSON (see docs/add-domain.md)."),
+    typer.Option(
+        "--json",
+        help="Print the result as JSON for scripts. It still applies the change; add "
+        "--dry-run to only preview it.",
+    ),
 ]

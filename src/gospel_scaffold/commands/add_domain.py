@@ -9,12 +9,20 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
+from gospel_scaffold.commands._output import QuietOption, VerboseOption, echo, verbosity
 from gospel_scaffold.errors import InvalidInputError
 
 if TYPE_CHECKING:
     from gospel_scaffold.domain.plan import Plan
 
-__all__ = ["command", "render_plan"]
+__all__ = ["EXAMPLES", "command", "render_plan"]
+
+EXAMPLES = """\
+gospel add-domain payments amount:decimal:12,2 status:enum:pending,paid customer:ref:customers
+gospel add-domain notes body:text --no-owner        # shared: any user reads, superusers write
+gospel add-domain payments amount:decimal:12,2 --dry-run    # preview the diff, write nothing
+gospel add-domain people name:str:100 --singular person --plural people
+"""
 
 
 def command(
@@ -72,6 +80,8 @@ def command(
     ] = False,
     dry_run: DryRunOption = False,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Add a domain: model, schemas, repository, service, routes, migration and tests.
 
@@ -113,23 +123,27 @@ def render_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
         dry_run: Whether nothing was written.
         as_json: Print JSON for scripts instead of text.
     """
-    if as_json:
+    if as_json:  # asked for, so printed even with --quiet
         typer.echo(json.dumps(plan.to_json(applied=not dry_run and plan.changed), indent=2))
         return
     title = f"gospel {plan.operation} {plan.domain}"
     if plan.names:
         title += f" ({plan.names})"
     if dry_run:
-        typer.echo(f"# {title}")
+        echo(f"# {title}")
         diff = plan.diff()
-        if diff:
+        if diff:  # the preview asked for: printed even with --quiet
             typer.echo(diff, nl=False)
         for note in plan.notes:
-            typer.echo(f"# {note}")
-        typer.echo(f"# {title}: dry run, nothing was written.")
+            echo(f"# {note}")
+        echo(f"# {title}: dry run, nothing was written.")
         return
-    typer.echo(f"{title} in {plan.root}")
+    echo(f"{title} in {plan.root}")
     for item in plan.checklist:
-        typer.echo(f"  [{'x' if item.done else ' '}] {item.text}")
+        echo(f"  [{'x' if item.done else ' '}] {item.text}")
+    if verbosity().verbose:
+        for change in plan.changes:
+            if change.changes_disk:
+                echo(f"  {change.summary}")
     for note in plan.notes:
-        typer.echo(note)
+        echo(note)

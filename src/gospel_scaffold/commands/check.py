@@ -10,7 +10,14 @@ import typer
 
 from gospel_scaffold.commands._options import ProjectOption
 
-__all__ = ["OutputFormat", "command"]
+__all__ = ["EXAMPLES", "OutputFormat", "command"]
+
+EXAMPLES = """\
+gospel check
+gospel check -C path/to/project --select GOS1,GOS201
+gospel check --format json > gospel-check.json
+gospel check --migrations              # also compare the models with the migrations
+"""
 
 
 class OutputFormat(StrEnum):

@@ -8,9 +8,16 @@ from typing import Annotated
 import typer
 
 from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
+from gospel_scaffold.commands._output import QuietOption, VerboseOption
 from gospel_scaffold.commands.add_domain import render_plan
 
-__all__ = ["command"]
+__all__ = ["EXAMPLES", "command"]
+
+EXAMPLES = """\
+gospel remove-domain payments
+gospel remove-domain payments --dry-run     # preview the diff, write nothing
+gospel remove-domain payments --force       # even though you edited its generated files
+"""
 
 
 def command(
@@ -28,6 +35,8 @@ def command(
     ] = False,
     dry_run: DryRunOption = False,
     as_json: JsonOption = False,
+    quiet: QuietOption = False,
+    verbose: VerboseOption = False,
 ) -> None:
     """Remove a domain added by add-domain: files, registrations and its migration.
 

@@ -350,6 +350,6 @@ def _checklist(plan: Plan) -> list[ChecklistItem]:
         if change.action == "unchanged":
             done_text += " (already done)"
         items.append(ChecklistItem(change.step, done_text))
-    items.append(ChecklistItem("upgrade", "Run `alembic upgrade head`", done=False))
-    items.append(ChecklistItem("pytest", "Run `pytest` to verify", done=False))
+    items.append(ChecklistItem("upgrade", "Run `uv run alembic upgrade head`", done=False))
+    items.append(ChecklistItem("pytest", "Run `uv run pytest` to verify", done=False))
     return items

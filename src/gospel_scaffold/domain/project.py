@@ -8,7 +8,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gospel_scaffold.errors import ProjectError
+from gospel_scaffold.errors import NotAProjectError
 
 __all__ = [
     "ModelInfo",
@@ -165,7 +165,7 @@ def find_project(directory: Path) -> Project:
         The project, with its models scanned.
 
     Raises:
-        ProjectError: ``directory`` is not a project made by ``gospel new``.
+        NotAProjectError: ``directory`` is not a project made by ``gospel new``.
     """
     root = directory.resolve()
     missing = [
@@ -174,8 +174,5 @@ def find_project(directory: Path) -> Project:
         if not (root / name).exists()
     ]
     if missing:
-        raise ProjectError(
-            f"{root} is not a project made by `gospel new` (missing {', '.join(missing)}); "
-            "run the command inside the project or pass --project DIR"
-        )
+        raise NotAProjectError(root, f"no {', '.join(missing)}")
     return Project(root=root, line_length=_line_length(root), models=_scan_models(root))

@@ -126,8 +126,8 @@ def plan_remove(request: RemoveRequest) -> Plan:
         ChecklistItem(change.step, change.summary, done=change.action != "keep")
         for change in plan.changes
     ]
-    plan.checklist.append(ChecklistItem("upgrade", "Run `alembic upgrade head`", done=False))
-    plan.checklist.append(ChecklistItem("pytest", "Run `pytest` to verify", done=False))
+    plan.checklist.append(ChecklistItem("upgrade", "Run `uv run alembic upgrade head`", done=False))
+    plan.checklist.append(ChecklistItem("pytest", "Run `uv run pytest` to verify", done=False))
     return plan
 
 

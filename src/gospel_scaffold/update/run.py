@@ -32,6 +32,7 @@ from gospel_scaffold._git import git, status_paths, try_git
 from gospel_scaffold._template import ANSWERS_FILE
 from gospel_scaffold.errors import (
     DirtyTreeError,
+    NotAProjectError,
     NotUpdatableError,
     ProjectError,
     UpdateFailedError,
@@ -113,15 +114,13 @@ def find_project(start: Path) -> Path:
     """Return the nearest directory at or above ``start`` holding ``.copier-answers.yml``.
 
     Raises:
-        ProjectError: There is none.
+        NotAProjectError: There is none.
     """
     start = start.resolve()
     for candidate in (start, *start.parents):
         if (candidate / ANSWERS_FILE).is_file():
             return candidate
-    raise ProjectError(
-        f"{start} is not inside a generated project: no {ANSWERS_FILE} found here or above"
-    )
+    raise NotAProjectError(start, f"no {ANSWERS_FILE} here or above")
 
 
 def read_origin(root: Path) -> ProjectOrigin:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from gospel_scaffold.errors import ToolMissingError
 
-__all__ = ["CHECKS", "CheckRun", "run_checks"]
+__all__ = ["CHECKS", "CheckRun", "run_check", "run_checks"]
 
 CHECKS: tuple[tuple[str, ...], ...] = (
     ("uv", "run", "ruff", "check", "."),
@@ -40,6 +40,34 @@ class CheckRun:
         return self.returncode == 0
 
 
+def run_check(root: Path, command: tuple[str, ...]) -> CheckRun:
+    """Run one check in the project.
+
+    Args:
+        root: The project directory.
+        command: The command line.
+
+    Returns:
+        How it ended, with its output.
+
+    Raises:
+        ToolMissingError: The check's program (``uv``) is not on PATH.
+    """
+    if shutil.which(command[0]) is None:
+        shown = " ".join(command)
+        raise ToolMissingError(f"{command[0]} is not on PATH; --verify runs {shown}")
+    done = subprocess.run(
+        list(command),
+        cwd=root,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        check=False,
+    )
+    return CheckRun(command=command, returncode=done.returncode, output=done.stdout)
+
+
 def run_checks(root: Path, checks: tuple[tuple[str, ...], ...] = CHECKS) -> list[CheckRun]:
     """Run ``checks`` in the project, stopping at the first failure.
 
@@ -55,18 +83,7 @@ def run_checks(root: Path, checks: tuple[tuple[str, ...], ...] = CHECKS) -> list
     """
     runs: list[CheckRun] = []
     for command in checks:
-        if shutil.which(command[0]) is None:
-            shown = " ".join(command)
-            raise ToolMissingError(f"{command[0]} is not on PATH; --verify runs {shown}")
-        done = subprocess.run(
-            list(command),
-            cwd=root,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            check=False,
-        )
-        runs.append(CheckRun(command=command, returncode=done.returncode, output=done.stdout))
-        if done.returncode != 0:
+        runs.append(run_check(root, command))
+        if not runs[-1].passed:
             break
     return runs
