@@ -152,7 +152,7 @@ def test_folder_that_is_not_a_project_exits_2_with_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("Error: ")
-    assert "no app/ package" in done.stderr
+    assert "has no FastAPI application package" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
