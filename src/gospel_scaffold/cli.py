@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from gospel_scaffold import __version__
-from gospel_scaffold.commands import add_domain, check, new, remove_domain, update
+from gospel_scaffold.commands import add_domain, check, new, remove_domain, rule, update
 from gospel_scaffold.errors import GospelError
 
 __all__ = ["app", "main"]
@@ -55,6 +55,7 @@ app.command("new")(new.command)
 app.command("add-domain")(add_domain.command)
 app.command("remove-domain")(remove_domain.command)
 app.command("check")(check.command)
+app.command("rule")(rule.command)
 app.command("update")(update.command)
 
 

@@ -124,6 +124,9 @@ def test_wheel_made_project_updates_offline_after_upgrading_gospel(tmp_path: Pat
     )
     # The template source the wheels were built from is gone: only the installed bundle is left.
     shutil.rmtree(source)
+    # The rule pages ship in the wheel too (docs/rules, packaged without a second copy).
+    page = _run([gospel, "rule", "GOS301"], root, offline).stdout
+    assert page.startswith("# GOS301 — handler-uses-database\n")
 
     done = _run([gospel, "update"], root, offline)
 
