@@ -62,38 +62,40 @@ def _get(document: Mapping[str, object], *keys: str) -> object:
 
 def layout_lines(layout: Mapping[str, object]) -> list[str]:
     """Describe a ``--show-layout`` document in a few lines of plain text."""
-    origin = {key: f"{_get(layout, key, 'origin')}" for key in layout}
-    package = f"{_get(layout, 'package', 'path')}/ (import {_get(layout, 'package', 'import')}"
-    python = (
-        f"{_get(layout, 'python', 'grammar')} grammar (requires-python "
-        f"{_get(layout, 'python', 'requires_python') or 'not set'}; gospel runs on "
-        f"{_get(layout, 'python', 'interpreter')})"
-    )
+
+    def given(key: str) -> str:
+        return " (set in [tool.gospel])" if _get(layout, key, "origin") != "found" else ""
+
     applications = _get(layout, "application", "paths")
     application = ", ".join(applications) if isinstance(applications, list) else ""
     aggregators = _get(layout, "routers", "aggregators")
     through = ", ".join(aggregators) if isinstance(aggregators, list) and aggregators else "none"
+    count = _get(layout, "models", "modules")
+    models = _plural(count if isinstance(count, int) else 0, "model module")
     registry = _get(layout, "models", "registry")
     registers = _get(layout, "models", "registers")
-    models = f"{_get(layout, 'models', 'modules')} model modules; registry "
     if registry is None:
-        models += "not found"
+        models += "; no model registry found"
     elif registers and registers != registry:
-        models += f"{registry}, which imports them through {registers}"
+        models += f"; registry {registry}, which imports them through {registers}"
     else:
-        models += f"{registry}"
+        models += f"; registry {registry}"
     tests = _get(layout, "tests", "paths")
     folders = ", ".join(f"{t}/" for t in tests) if isinstance(tests, list) and tests else "none"
     lines = [
         "Layout",
-        f"  package      {package}, {_get(layout, 'package', 'files')} files; {origin['package']})",
-        f"  python       {python}",
-        f"  application  {application or 'no FastAPI() found'} ({origin['application']})",
-        f"  routers      {_get(layout, 'routers', 'routers')} routers, "
-        f"{_get(layout, 'routers', 'route_modules')} route modules; aggregators: {through} "
-        f"({origin['routers']})",
-        f"  models       {models} ({origin['models']})",
-        f"  tests        {folders} ({_get(layout, 'tests', 'files')} files; {origin['tests']})",
+        f"  package      {_get(layout, 'package', 'path')}/ (import "
+        f"{_get(layout, 'package', 'import')}, {_get(layout, 'package', 'files')} files)"
+        f"{given('package')}",
+        f"  python       {_get(layout, 'python', 'grammar')} grammar (requires-python "
+        f"{_get(layout, 'python', 'requires_python') or 'not set'}; gospel runs on "
+        f"{_get(layout, 'python', 'interpreter')})",
+        f"  application  {application or 'no FastAPI() found'}{given('application')}",
+        f"  routers      {_get(layout, 'routers', 'routers')} routers in "
+        f"{_get(layout, 'routers', 'route_modules')} route modules; aggregators: {through}"
+        f"{given('routers')}",
+        f"  models       {models}{given('models')}",
+        f"  tests        {folders} ({_get(layout, 'tests', 'files')} files){given('tests')}",
     ]
     excluded = _get(layout, "excluded")
     if isinstance(excluded, list) and excluded:

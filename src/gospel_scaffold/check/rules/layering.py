@@ -79,10 +79,16 @@ def _layer_import_direction(codebase: Codebase) -> Iterator[Violation]:
 def _web_framework_outside_api(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS502"]
     banned = {codebase.layer(name): _WEB_FRAMEWORKS for name in WEB_FREE}
-    api = codebase.layer("api").replace(".", "/")
+    api = f"{codebase.layout.package_dir}/api/"
+    errors = codebase.layer("core.exceptions")
     for source, package, ref in _offending_imports(codebase, banned):
         yield rule.at(
-            source, ref.node, f"{package} imports {ref.module}; HTTP belongs in {api}/ only"
+            source,
+            ref.node,
+            f"{package} imports {ref.module}; HTTP belongs in {api} only",
+            fix=f"Keep HTTP in {api}: raise an application error (a {errors}.AppError "
+            "subclass in a gospel project) and let one exception handler turn it into a "
+            "response.",
         )
 
 

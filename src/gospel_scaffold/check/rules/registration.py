@@ -178,7 +178,12 @@ def _router_not_included(codebase: Codebase) -> Iterator[Violation]:
         )
     included = found.included()
     aggregators = found.aggregators()
-    where = aggregators[0] if aggregators else found.applications[0].source.path
+    roots = sorted(found.routers[key].source.path for key in found.roots if key in found.routers)
+    where = aggregators[0] if aggregators else roots[0]
+    parent = next(
+        (i.parent[1] for i in found.inclusions if i.source.path == where and i.parent),
+        "api_router",
+    )
     for router in found.routers.values():
         if router.application or not router.module_level:
             continue
@@ -191,7 +196,7 @@ def _router_not_included(codebase: Codebase) -> Iterator[Violation]:
             f"router {router.label} is never included: no include_router() call takes it, so "
             "its routes are not served",
             fix=f"In {where}: import {router.source.module} and include it, e.g. "
-            f'`api_router.include_router({stem}.{router.name}, prefix="/'
+            f'`{parent}.include_router({stem}.{router.name}, prefix="/'
             f'{stem.replace("_", "-")}", tags=["{stem.replace("_", " ").title()}"])`.',
         )
 

@@ -83,8 +83,18 @@ def _body_schema(source: SourceFile, annotation: ast.expr | None) -> str | None:
             if name in _NOT_BODY:
                 return None
         annotation = parts[0]
-    if isinstance(annotation, ast.Name) and is_schema(source, annotation.id):
-        return annotation.id
+    return _schema_named(source, annotation)
+
+
+def _schema_named(source: SourceFile, expression: ast.expr) -> str | None:
+    """Return how ``expression`` spells a schema (``ItemRead``, ``schemas.ItemRead``), if one."""
+    if isinstance(expression, ast.Name):
+        return expression.id if is_schema(source, expression.id) else None
+    if isinstance(expression, ast.Attribute):
+        module = source.codebase.module_named(source, expression.value)
+        target = source.codebase.modules.get(module) if module else None
+        if target is not None and is_schema(target, expression.attr):
+            return ast.unparse(expression)
     return None
 
 
@@ -111,12 +121,13 @@ def _response_schemas(source: SourceFile, handler: RouteHandler) -> set[str]:
     expressions: list[ast.expr] = [k.value for k in decorator.keywords if k.arg == "response_model"]
     if handler.function.returns is not None:
         expressions.append(handler.function.returns)
-    return {
-        node.id
+    named = (
+        _schema_named(source, node)
         for expression in expressions
         for node in ast.walk(expression)
-        if isinstance(node, ast.Name) and is_schema(source, node.id)
-    }
+        if isinstance(node, ast.Name | ast.Attribute)
+    )
+    return {name for name in named if name is not None}
 
 
 def _handlers_by_file(codebase: Codebase) -> Iterator[tuple[SourceFile, list[RouteHandler]]]:
