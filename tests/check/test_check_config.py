@@ -114,3 +114,15 @@ def test_project_without_pyproject_uses_defaults(project):
     config = load_config(project.root)
     assert config.select is None
     assert config.ignore == ()
+
+
+def test_every_configuration_key_is_documented():
+    import re
+    from pathlib import Path
+
+    from gospel_scaffold.check.config import _KEYS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs/check.md").read_text(encoding="utf-8")
+    for key in _KEYS:
+        documented = re.search(rf"^(# )?{re.escape(key)} = ", docs, re.MULTILINE)
+        assert documented or f"[tool.gospel.{key}]" in docs, key
