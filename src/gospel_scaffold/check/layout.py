@@ -140,6 +140,7 @@ def _creates_app(root: Path, folder: str) -> bool:
 
 
 def _packages_in(root: Path, folder: str) -> list[str]:
+    """Packages directly in ``folder``: with an ``__init__.py`` (under ``src/``, any Python)."""
     base = root / folder if folder else root
     if not base.is_dir():
         return []
@@ -148,7 +149,7 @@ def _packages_in(root: Path, folder: str) -> list[str]:
         f"{prefix}{child.name}"
         for child in sorted(base.iterdir())
         if child.is_dir()
-        and (child / "__init__.py").is_file()
+        and ((child / "__init__.py").is_file() or (folder == "src" and _has_python(child)))
         and child.name not in _NOT_PACKAGES
         and child.name not in SKIP_DIRS
         and not child.name.startswith(".")

@@ -9,7 +9,9 @@ A session may be created:
   ``get_db`` dependency, wherever it lives);
 * in stand-alone scripts, which run outside any request: modules with an
   ``if __name__ == "__main__":`` block, and the gospel's first-superuser script
-  ``initial_data``.
+  ``initial_data``;
+* in the module that creates the ``FastAPI`` application (``main.py``): its lifespan and probes
+  are the application's wiring, not a request's work.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from collections.abc import Iterator
 from gospel_scaffold.check.codebase import Codebase, SourceFile, walk
 from gospel_scaffold.check.model import RULES, Violation
 from gospel_scaffold.check.queries import session_creations
+from gospel_scaffold.check.routing import routing
 
 __all__ = ["CHECKS", "may_create_sessions"]
 
@@ -69,8 +72,9 @@ def _dependency_creations(source: SourceFile) -> set[int]:
 
 def _manual_session(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS401"]
+    applications = {app.source.path for app in routing(codebase).applications}
     for source in codebase.sources:
-        if may_create_sessions(source):
+        if may_create_sessions(source) or source.path in applications:
             continue
         creations = list(session_creations(source, source.tree))
         if not creations:
