@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from gospel_scaffold.check.layout import Layout
 
 __all__ = [
+    "SKIP_DIRS",
     "Codebase",
     "ImportRef",
     "SourceFile",
@@ -34,6 +35,7 @@ __all__ = [
     "load_codebase",
     "one_per_statement",
     "parse_source",
+    "python_files",
     "walk",
     "within",
 ]

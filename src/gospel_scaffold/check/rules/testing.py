@@ -38,8 +38,8 @@ _FROM_IMPORT = re.compile(
 _IMPORT = re.compile(r"^[ \t]*import[ \t]+([^\n#;]+)", re.MULTILINE)
 _URL_FOR = re.compile(r"url(?:_path)?_for\(\s*[\"']([^\"']+)[\"']")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-#: What may follow a route path in a test's text for it to be that path, not a longer one.
-_PATH_END = frozenset("/?#\"'{")
+#: A URL path in a test's text; it ends at anything else (a quote, `?`, `#`, `{`, a space).
+_PATH = re.compile(r"/[\w.~%/-]*")
 
 
 def name_variants(name: str) -> frozenset[str]:
@@ -110,13 +110,16 @@ def _snake(name: str) -> str:
 
 def _domains(codebase: Codebase) -> list[_Domain]:
     domains = _route_domains(codebase)
+    by_name: dict[str, _Domain] = {}
+    for domain in reversed(domains):  # the first router of a name wins
+        by_name.update(dict.fromkeys(domain.names, domain))
     for source in model_modules(codebase):
         classes = mapped_classes(source)
         for cls in classes:
             names = set(name_variants(_snake(cls.name)))
             if len(classes) == 1:
                 names |= name_variants(source.stem)
-            match = next((d for d in domains if d.router and d.names & names), None)
+            match = next((by_name[name] for name in sorted(names) if name in by_name), None)
             if match is not None:
                 match.names |= names
                 continue
@@ -139,18 +142,24 @@ def _domains(codebase: Codebase) -> list[_Domain]:
 
 @dataclass
 class _TestEvidence:
+    """What the test modules mention: modules, route names, and URL paths.
+
+    ``paths`` holds every run of whole segments of every path in the tests' text:
+    ``"/api/v1/payments/3"`` gives ``/api``, ``/api/v1``, ..., ``/payments``, ``/payments/3``
+    and ``/3``, so a route's path is looked up once, however many tests there are.
+    ``/payments-archive`` gives no ``/payments``.
+    """
+
     modules: set[str] = field(default_factory=set)
     route_names: set[str] = field(default_factory=set)
-    text: str = ""
+    paths: set[str] = field(default_factory=set)
 
-    def mentions_path(self, path: str) -> bool:
-        start = self.text.find(path)
-        while start != -1:
-            end = start + len(path)
-            if end == len(self.text) or self.text[end] in _PATH_END:
-                return True
-            start = self.text.find(path, start + 1)
-        return False
+    def add_paths(self, text: str) -> None:
+        for found in set(_PATH.findall(text)):
+            parts = [part for part in found.split("/") if part]
+            for start in range(len(parts)):
+                for end in range(start + 1, len(parts) + 1):
+                    self.paths.add("/" + "/".join(parts[start:end]))
 
 
 def _imported_names(names: str) -> Iterator[str]:
@@ -161,8 +170,9 @@ def _imported_names(names: str) -> Iterator[str]:
 
 
 def _evidence(codebase: Codebase) -> _TestEvidence:
-    evidence = _TestEvidence(text="\n".join(test.text for test in codebase.tests))
-    text = evidence.text
+    evidence = _TestEvidence()
+    text = "\n".join(test.text for test in codebase.tests)
+    evidence.add_paths(text)
     for module, names in _FROM_IMPORT.findall(text):
         evidence.modules.add(module)
         evidence.modules.update(f"{module}.{name}" for name in _imported_names(names))
@@ -175,7 +185,7 @@ def _evidence(codebase: Codebase) -> _TestEvidence:
 def _is_tested(domain: _Domain, evidence: _TestEvidence) -> bool:
     if domain.modules & evidence.modules or domain.route_names & evidence.route_names:
         return True
-    return any(evidence.mentions_path(path) for path in domain.paths)
+    return not domain.paths.isdisjoint(evidence.paths)
 
 
 def _domain_without_tests(codebase: Codebase) -> Iterator[Violation]:
