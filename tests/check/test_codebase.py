@@ -81,3 +81,14 @@ def test_statement_lines_span_the_enclosing_statement_or_compound_header(project
     assert function.returns is not None
     assert source.statement_lines(function) == (4, 7)
     assert source.statement_lines(function.returns) == (4, 7)
+
+
+def test_test_modules_next_to_the_code_are_tests_not_code(project):
+    project.write(
+        "app/services/test_payments_service.py",
+        "from app.db.database import AsyncSessionLocal\n\nsession = AsyncSessionLocal()\n",
+    )
+    loaded = read_codebase(project.root)
+    assert "app/services/test_payments_service.py" not in loaded.files
+    assert "app/services/test_payments_service.py" in [test.path for test in loaded.tests]
+    assert project.found("GOS401") == []

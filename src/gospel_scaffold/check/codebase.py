@@ -590,6 +590,11 @@ def python_files(root: Path, top: str, skip: Iterable[str] = ()) -> Iterator[str
                 yield f"{rel_dir}/{filename}"
 
 
+def _is_test_module(relative: str) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return name.startswith("test_") or name.endswith("_test.py") or name == "conftest.py"
+
+
 def _read(root: Path, relative: str) -> str:
     try:
         return (root / relative).read_text(encoding="utf-8")
@@ -599,6 +604,9 @@ def _read(root: Path, relative: str) -> str:
 
 def load_codebase(layout: Layout) -> Codebase:
     """Read the project's sources: parse the package and the model registry, read the tests.
+
+    Test modules kept inside the package (``test_*.py``, ``*_test.py``, ``conftest.py``) are
+    read as tests, not held to the rules as application code.
 
     Args:
         layout: Where the package, tests and model registry are.
@@ -611,7 +619,12 @@ def load_codebase(layout: Layout) -> Codebase:
     """
     root = layout.root
     codebase = Codebase(layout=layout)
-    package = list(python_files(root, layout.package_dir, skip=layout.excluded))
+    package: list[str] = []
+    for relative in python_files(root, layout.package_dir, skip=layout.excluded):
+        if _is_test_module(relative):  # a test kept next to the code is a test, not code
+            codebase.tests.append(TextFile(relative, _read(root, relative)))
+        else:
+            package.append(relative)
     registry = layout.registry
     outside = [registry] if registry is not None and registry not in package else []
     for relative in [*package, *outside]:

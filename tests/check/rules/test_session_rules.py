@@ -26,7 +26,7 @@ def test_service_opening_its_own_session_is_reported(project):
 
 def test_sqlalchemy_session_class_and_sessionmaker_are_reported(project):
     project.write(
-        "app/core/jobs.py",
+        "app/core/reports.py",
         """
         from sqlalchemy.orm import Session, sessionmaker
 
@@ -89,3 +89,9 @@ def test_a_dependency_yielding_the_session_it_opens_is_the_request_boundary(proj
     )
     # Only the generator that yields rows, not the session it opened, is reported.
     assert project.found("GOS401") == [("app/api/routes/health.py", 10, "GOS401")]
+
+
+def test_a_worker_entry_point_may_open_a_session(project):
+    project.write("app/worker/tasks.py", OPENS_A_SESSION)
+    project.write("app/cli.py", OPENS_A_SESSION)
+    assert project.found("GOS401") == []

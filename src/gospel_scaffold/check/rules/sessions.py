@@ -7,9 +7,10 @@ A session may be created:
 * in the request dependencies: modules named ``dependencies`` or ``deps`` (or in such a
   package), and any generator function that yields the very session it opens (the
   ``get_db`` dependency, wherever it lives);
-* in stand-alone scripts, which run outside any request: modules with an
-  ``if __name__ == "__main__":`` block, and the gospel's first-superuser script
-  ``initial_data``;
+* outside any request: stand-alone scripts (modules with an ``if __name__ == "__main__":``
+  block, the gospel's first-superuser script ``initial_data``) and the entry points of
+  command lines and workers (modules or packages named ``cli``, ``commands``, ``scripts``,
+  ``worker``, ``workers``, ``jobs`` or ``tasks``);
 * in the module that creates the ``FastAPI`` application (``main.py``): its lifespan and probes
   are the application's wiring, not a request's work.
 """
@@ -26,8 +27,15 @@ from gospel_scaffold.check.routing import routing
 
 __all__ = ["CHECKS", "may_create_sessions"]
 
-#: Module name parts of the database layer and of the request dependencies.
-_ALLOWED_PARTS = frozenset({"db", "database", "session", "sessions", "dependencies", "deps"})
+#: Module name parts of the database layer, the request dependencies, and the entry points
+#: that run outside any request.
+_ALLOWED_PARTS = frozenset(
+    {
+        *("db", "database", "session", "sessions"),
+        *("dependencies", "deps"),
+        *("initial_data", "cli", "commands", "scripts", "worker", "workers", "jobs", "tasks"),
+    }
+)
 
 
 def _is_script(source: SourceFile) -> bool:
@@ -42,8 +50,8 @@ def _is_script(source: SourceFile) -> bool:
 
 def may_create_sessions(source: SourceFile) -> bool:
     """Whether ``source`` is a place where sessions are made: the db layer, deps or a script."""
-    parts = source.module.split(".")[1:]
-    return bool(set(parts) & _ALLOWED_PARTS) or parts[-1:] == ["initial_data"] or _is_script(source)
+    parts = set(source.module.split(".")[1:])
+    return bool(parts & _ALLOWED_PARTS) or _is_script(source)
 
 
 def _dependency_creations(source: SourceFile) -> set[int]:
