@@ -109,10 +109,13 @@ def _model_imports_model(codebase: Codebase) -> Iterator[Violation]:
 def _relationship_class_argument(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS102"]
     for source in model_modules(codebase):
-        if not source.mentions("relationship"):
+        if not source.mentions("relationship"):  # also in `import relationship as rel`
             continue
         for node in source.calls:
-            if call_name(node) != "relationship":
+            name = call_name(node)
+            if isinstance(node.func, ast.Name):
+                name = source.original_name(name)  # `relationship as rel`
+            if name != "relationship":
                 continue
             target: ast.expr | None = node.args[0] if node.args else None
             for keyword in node.keywords:
