@@ -224,3 +224,12 @@ def test_a_real_syntax_error_names_the_grammar_used(tmp_path):
         run_check(tmp_path)
     assert str(raised.value).startswith("cannot parse app/broken.py:1:")
     assert f"parsed with Python {RUNNING}'s grammar" in str(raised.value)
+
+
+def test_app_under_src_is_found_without_being_pointed_at(tmp_path):
+    write(tmp_path, {f"src/app/{p}": t for p, t in SERVICE.items()})
+    write(tmp_path, {"tests/test_health.py": 'URL = "/health"\n'})
+    result = run_check(tmp_path)
+    assert result.layout["package"]["path"] == "src/app"
+    assert result.layout["package"]["import"] == "app"
+    assert result.layout["tests"]["paths"] == ["tests"]
