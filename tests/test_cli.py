@@ -49,14 +49,22 @@ def test_help_lists_every_command(run_gospel: RunGospel) -> None:
 
     assert result.returncode == 0
     commands = result.stdout.split("Commands:")[1].split()
-    for command in ("new", "add-domain", "remove-domain", "check", "update"):
+    for command in ("new", "add-domain", "remove-domain", "check", "rule", "update"):
         assert command in commands
 
 
 @pytest.mark.parametrize(
     "argv",
-    [[], ["--help"], ["-h"], ["new", "--help"], ["update", "-h"], ["--version"]],
-    ids=["bare", "help", "h", "new-help", "update-h", "version"],
+    [
+        [],
+        ["--help"],
+        ["-h"],
+        ["new", "--help"],
+        ["update", "-h"],
+        ["--version"],
+        ["rule", "GOS301"],
+    ],
+    ids=["bare", "help", "h", "new-help", "update-h", "version", "rule"],
 )
 def test_light_commands_do_not_import_heavy_libraries(argv: list[str]) -> None:
     assert _imported_after(argv) == ["[]"]

@@ -11,6 +11,9 @@ import pytest
 
 from gospel_scaffold.check import CheckResult, run_check
 
+# The corpus holds whole projects, tests included: they are checked, never collected.
+collect_ignore_glob = ["corpus/*"]
+
 CLEAN_PROJECT: dict[str, str] = {
     "pyproject.toml": """
         [project]

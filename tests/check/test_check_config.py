@@ -63,8 +63,27 @@ def test_command_line_select_still_overrides_a_valid_configured_select(project):
 
 
 def test_opt_in_migration_rule_runs_only_when_asked(project):
-    assert "GOS801" not in project.check().codes
-    assert "GOS801" not in project.check(select=["GOS8"]).codes
+    result = project.check()
+    assert "GOS801" not in result.codes
+    assert result.skipped == ()  # not asked for by name: nothing to say
+
+
+def test_selecting_only_the_opt_in_rule_without_migrations_is_an_error_not_silence(project):
+    with pytest.raises(InvalidInputError, match="picks only GOS801, which runs only with --migr"):
+        project.check(select=["GOS8"])
+
+
+def test_naming_the_opt_in_rule_among_others_says_it_was_skipped(project):
+    result = project.check(select=["GOS801", "GOS1"])
+    assert result.codes == ("GOS101", "GOS102", "GOS103")
+    assert [(rule.code, rule.reason.split(":")[0]) for rule in result.skipped] == [
+        ("GOS801", "needs --migrations")
+    ]
+
+
+def test_ignoring_every_selected_rule_is_an_error(project):
+    with pytest.raises(InvalidInputError, match="no rule left to run"):
+        project.check(select=["GOS1"], ignore=["GOS1"])
 
 
 def test_selectors_are_upper_cased_and_split_on_commas():
@@ -95,3 +114,15 @@ def test_project_without_pyproject_uses_defaults(project):
     config = load_config(project.root)
     assert config.select is None
     assert config.ignore == ()
+
+
+def test_every_configuration_key_is_documented():
+    import re
+    from pathlib import Path
+
+    from gospel_scaffold.check.config import _KEYS
+
+    docs = (Path(__file__).resolve().parents[2] / "docs/check.md").read_text(encoding="utf-8")
+    for key in _KEYS:
+        documented = re.search(rf"^(# )?{re.escape(key)} = ", docs, re.MULTILINE)
+        assert documented or f"[tool.gospel.{key}]" in docs, key

@@ -73,6 +73,38 @@ def test_freshly_generated_project_is_clean(generated):
     done = gospel("check", cwd=generated)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "No gospel violations" in done.stdout
+    assert "skipped" not in done.stdout
+
+
+def test_show_layout_says_where_each_part_was_found(generated):
+    done = gospel("check", "--show-layout", cwd=generated)
+    assert done.returncode == 0, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "Layout"
+    assert lines[1].startswith("  package      app/ (import app, ")
+    assert "application  app/main.py:" in done.stdout
+    assert "aggregators: app/api/routes/__init__.py\n" in done.stdout
+    assert "registry migrations/env.py, which imports them through app/db/database.py" in (
+        done.stdout
+    )
+    assert "  tests        tests/ (" in done.stdout
+    assert lines[-1].startswith("✓ No gospel violations")
+
+
+def test_show_layout_in_json(generated):
+    done = gospel("check", "--show-layout", "--format", "json", cwd=generated)
+    assert done.returncode == 0, done.stdout + done.stderr
+    layout = json.loads(done.stdout)["layout"]
+    assert layout["package"]["path"] == "app"
+    assert layout["routers"]["aggregators"] == ["app/api/routes/__init__.py"]
+    assert layout["models"] == {
+        "registry": "migrations/env.py",
+        "registers": "app/db/database.py",
+        "modules": 1,
+        "origin": "found",
+    }
+    assert layout["tests"]["paths"] == ["tests"]
+    assert "layout" not in json.loads(gospel("check", "-f", "json", cwd=generated).stdout)
 
 
 def test_every_case_of_the_template_matrix_is_clean(rendered_project):
@@ -99,6 +131,7 @@ def test_violations_exit_1_with_locations_codes_and_fixes(editable):
     assert "app/models/invoice.py:7:1 GOS201" in done.stdout
     assert "app/models/invoice.py:7:1 GOS701" in done.stdout
     assert "fix:" in done.stdout
+    assert "(gospel rule GOS101)" in done.stdout
     assert "Found 3 violations in 1 file" in done.stdout
 
 
@@ -131,6 +164,21 @@ def test_select_and_ignore_options(editable):
     assert done.returncode == 0, done.stdout
 
 
+def test_selecting_only_the_migration_rule_without_migrations_is_a_one_line_error(generated):
+    done = gospel("check", "--select", "GOS8", cwd=generated)
+    assert done.returncode == 2, done.stdout
+    assert done.stderr.startswith("Error: --select picks only GOS801")
+    assert "add --migrations" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_migration_rule_named_among_others_is_said_to_be_skipped(generated):
+    done = gospel("check", "--select", "GOS1,GOS801", cwd=generated)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "3 rules, 1 skipped" in done.stdout
+    assert "GOS801 skipped: needs --migrations" in done.stdout
+
+
 def test_inline_suppression_and_project_configuration(editable):
     break_rules(editable)
     model = editable / "app/models/invoice.py"
@@ -152,7 +200,7 @@ def test_folder_that_is_not_a_project_exits_2_with_one_line(tmp_path):
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.startswith("Error: ")
-    assert "no app/ package" in done.stderr
+    assert "is not a gospel project (no FastAPI application package" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 

@@ -190,6 +190,9 @@ def test_released_wheel_creates_checks_and_updates_projects_with_no_source_aroun
         tmp_path,
         offline,
     )
+    # The rule pages ship in the wheel too (docs/rules, packaged without a second copy).
+    page = _run([gospel, "rule", "GOS301"], root, offline).stdout
+    assert page.startswith("# GOS301 — handler-uses-database\n")
 
     done = _run([gospel, "update"], root, offline)
 

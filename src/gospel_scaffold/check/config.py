@@ -8,6 +8,13 @@
     [tool.gospel.per-file-ignores]
     "app/legacy/*.py" = ["GOS3", "GOS501"]   # fnmatch patterns: `*` also crosses folders
 
+    # Layout: each is discovered when not set (see gospel_scaffold.check.layout).
+    package = "src/acme"                     # the application package
+    application = "src/acme/main.py"         # the module creating FastAPI()
+    router-aggregator = ["src/acme/api/v1/router.py"]
+    model-registry = "migrations/env.py"     # whatever imports every model for Alembic
+    tests = ["tests"]
+
 A selector is a rule code (``GOS101``) or any prefix of codes (``GOS1`` for the model family,
 ``GOS`` for all). ``--select`` on the command line replaces ``select``; ``--ignore`` adds to
 ``ignore``.
@@ -21,12 +28,14 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from gospel_scaffold.check.layout import LayoutSettings
 from gospel_scaffold.check.model import RULES
 from gospel_scaffold.errors import InvalidInputError, UnreadableProjectError
 
 __all__ = ["CheckConfig", "load_config", "matches", "parse_selectors"]
 
-_KEYS = frozenset({"select", "ignore", "per-file-ignores"})
+_LAYOUT_KEYS = frozenset({"package", "application", "router-aggregator", "model-registry", "tests"})
+_KEYS = frozenset({"select", "ignore", "per-file-ignores"}) | _LAYOUT_KEYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,11 +46,15 @@ class CheckConfig:
         select: The selectors to run, or ``None`` for every rule.
         ignore: The selectors never reported.
         per_file_ignores: Selectors ignored in the files matching each pattern.
+        layout: The layout paths set explicitly.
+        pyproject: The whole parsed ``pyproject.toml`` (empty without one).
     """
 
     select: tuple[str, ...] | None = None
     ignore: tuple[str, ...] = ()
     per_file_ignores: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    layout: LayoutSettings = field(default_factory=LayoutSettings)
+    pyproject: Mapping[str, object] = field(default_factory=dict)
 
     def ignored_in(self, path: str, code: str) -> bool:
         """Whether ``code`` is ignored in the file at ``path`` by a per-file pattern."""
@@ -84,16 +97,45 @@ def parse_selectors(values: Iterable[str], *, where: str) -> tuple[str, ...]:
     return tuple(selectors)
 
 
-def _string_list(value: object, *, where: str) -> list[str]:
+def _string_list(
+    value: object, *, where: str, what: str = 'rule codes, e.g. ["GOS701"]'
+) -> list[str]:
     if isinstance(value, str):
         return [value]
     if isinstance(value, list) and all(isinstance(item, str) for item in value):
         return list(value)
-    raise UnreadableProjectError(f'{where} must be a list of rule codes, e.g. ["GOS701"]')
+    raise UnreadableProjectError(f"{where} must be a list of {what}")
+
+
+def _layout_settings(section: Mapping[str, object], where: str) -> LayoutSettings:
+    paths: dict[str, str | None] = {}
+    for key in ("package", "application", "model-registry"):
+        value = section.get(key)
+        if value is None:
+            paths[key] = None
+        elif isinstance(value, str) and value.strip():
+            paths[key] = value
+        else:
+            raise UnreadableProjectError(f'{key} in {where} must be a path, e.g. "app/main.py"')
+    lists = {
+        key: tuple(
+            _string_list(
+                section.get(key, []), where=f"{key} in {where}", what='paths, e.g. ["tests"]'
+            )
+        )
+        for key in ("router-aggregator", "tests")
+    }
+    return LayoutSettings(
+        package=paths["package"],
+        application=paths["application"],
+        router_aggregators=lists["router-aggregator"],
+        model_registry=paths["model-registry"],
+        tests=lists["tests"],
+    )
 
 
 def load_config(root: Path) -> CheckConfig:
-    """Read ``[tool.gospel]`` from ``<root>/pyproject.toml`` (defaults when absent).
+    """Read ``[tool.gospel]`` (and the rest) from ``<root>/pyproject.toml``; defaults without.
 
     Args:
         root: The project directory.
@@ -112,9 +154,10 @@ def load_config(root: Path) -> CheckConfig:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise UnreadableProjectError(f"cannot read {path.name}: {error}") from error
-    section = document.get("tool", {}).get("gospel")
+    tool = document.get("tool", {})
+    section = tool.get("gospel") if isinstance(tool, dict) else None
     if section is None:
-        return CheckConfig()
+        return CheckConfig(pyproject=document)
     where = "[tool.gospel] in pyproject.toml"
     if not isinstance(section, dict):
         raise UnreadableProjectError(f"{where} must be a table")
@@ -146,4 +189,10 @@ def load_config(root: Path) -> CheckConfig:
         }
     except InvalidInputError as error:
         raise UnreadableProjectError(str(error)) from error
-    return CheckConfig(select=select, ignore=ignore, per_file_ignores=per_file)
+    return CheckConfig(
+        select=select,
+        ignore=ignore,
+        per_file_ignores=per_file,
+        layout=_layout_settings(section, where),
+        pyproject=document,
+    )

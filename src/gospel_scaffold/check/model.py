@@ -22,13 +22,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from gospel_scaffold.check.project import SourceFile
+    from gospel_scaffold.check.codebase import SourceFile
 
 __all__ = [
     "DOCS_BASE",
     "RULES",
     "CheckResult",
     "Rule",
+    "RuleSkipped",
+    "SkippedRule",
     "Violation",
     "rule",
 ]
@@ -142,6 +144,31 @@ class Violation:
         }
 
 
+class RuleSkipped(Exception):
+    """Raised by a check that cannot find what it needs; the rule is skipped, not run.
+
+    Its message says why (``no FastAPI() application found in app/``), shown to the user as
+    ``GOS202 skipped: <reason>``. Raised before the check yields anything.
+    """
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedRule:
+    """A selected rule that did not run, and why.
+
+    Attributes:
+        code: The rule's code.
+        reason: Why it did not run, and how to make it run when the user can.
+    """
+
+    code: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return it as a JSON-ready mapping."""
+        return {"code": self.code, "rule": RULES[self.code].name, "reason": self.reason}
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """What one run of ``gospel check`` found.
@@ -152,6 +179,9 @@ class CheckResult:
         files_checked: How many Python files were read.
         codes: The rule codes that ran.
         suppressed: How many violations inline comments or configuration silenced.
+        skipped: The selected rules that could not run, with the reason.
+        notes: Things worth knowing that are not violations.
+        layout: Where the check found the project's parts (the ``--show-layout`` document).
     """
 
     root: str
@@ -159,6 +189,9 @@ class CheckResult:
     files_checked: int
     codes: tuple[str, ...]
     suppressed: int = 0
+    skipped: tuple[SkippedRule, ...] = ()
+    notes: tuple[str, ...] = ()
+    layout: dict[str, object] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -209,23 +242,24 @@ _RULE_LIST = (
         "GOS201",
         "model-not-registered",
         "registration",
-        "A model is not imported in app/db/database.py (the gospel's Rule 1).",
-        "Add `from app.models.<module> import <Model>  # noqa: E402, F401` to the model "
-        "registry at the bottom of app/db/database.py.",
+        "A model is not imported by the model registry, so Alembic misses its table (the "
+        "gospel's Rule 1).",
+        "Import the model in the module that registers every model (app/db/database.py in a "
+        "gospel project): `from app.models.<module> import <Model>  # noqa: E402, F401`.",
     ),
     Rule(
         "GOS202",
         "router-not-included",
         "registration",
-        "A router module in app/api/routes/ is not included in app/api/routes/__init__.py.",
-        "Import the module in app/api/routes/__init__.py and add "
+        "A router is never included by the application or by any router it includes.",
+        "Include it in the router aggregator (app/api/routes/__init__.py in a gospel project): "
         '`api_router.include_router(<module>.router, prefix="/<module>", tags=[...])`.',
     ),
     Rule(
         "GOS203",
         "router-included-twice",
         "registration",
-        "A router is included more than once in app/api/routes/__init__.py.",
+        "A router is included twice into the same router, under the same prefix.",
         "Delete the duplicate include_router() line; every router is plugged in exactly once.",
     ),
     Rule(
@@ -240,7 +274,8 @@ _RULE_LIST = (
         "GOS401",
         "manual-session",
         "sessions",
-        "A database session is created by hand outside app/db/ and app/api/dependencies.py.",
+        "A database session is created by hand outside the database layer and the session "
+        "dependency.",
         "Take the request's session from the `SessionDep` dependency (get_db) and pass it to "
         "the repository; never open one yourself.",
     ),

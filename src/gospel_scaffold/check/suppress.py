@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 
+from gospel_scaffold.check.codebase import Codebase
 from gospel_scaffold.check.model import Violation
-from gospel_scaffold.check.project import Project
 
 __all__ = ["is_suppressed", "suppression_codes"]
 
@@ -43,9 +43,9 @@ def suppression_codes(line: str) -> tuple[str, ...] | None:
     return tuple(code.strip().upper() for code in codes.split(",") if code.strip())
 
 
-def is_suppressed(violation: Violation, project: Project) -> bool:
+def is_suppressed(violation: Violation, codebase: Codebase) -> bool:
     """Whether an inline comment in the project silences ``violation``."""
-    source = project.get(violation.path)
+    source = codebase.get(violation.path)
     if source is None or "gospel" not in source.text:
         return False
     lines = source.lines

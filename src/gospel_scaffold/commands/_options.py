@@ -14,7 +14,7 @@ ProjectOption = Annotated[
     typer.Option(
         "--project",
         "-C",
-        help="The project made by `gospel new`.  [default: current directory]",
+        help="The project folder.  [default: current directory]",
         metavar="DIR",
         file_okay=False,
         show_default=False,

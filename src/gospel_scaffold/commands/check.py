@@ -61,13 +61,38 @@ def command(
             "project's own environment against a scratch SQLite database.",
         ),
     ] = False,
+    show_layout: Annotated[
+        bool,
+        typer.Option(
+            "--show-layout",
+            help="Also print where the check found the package, application, routers, model "
+            "registry and tests (a `layout` object in JSON).",
+        ),
+    ] = False,
+    explain: Annotated[
+        str | None,
+        typer.Option(
+            "--explain",
+            help="Print a rule's page (what it reports, why, how to fix) and exit; same as "
+            "`gospel rule CODE`.",
+            metavar="CODE",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Check a project against the gospel's architecture rules.
 
     Reads the source without importing or running it and reports each violation with
-    file:line:col, its rule code, a message and how to fix it. Exit status: 0 clean, 1
-    violations found, 2 the project cannot be read.
+    file:line:col, its rule code, a message and how to fix it; a rule that cannot find what it
+    needs says it was skipped and why. Exit status: 0 clean, 1 violations found, 2 the project
+    cannot be read.
     """
+    if explain is not None:
+        from gospel_scaffold.check.rule_pages import rule_page
+
+        typer.echo(rule_page(explain).rstrip("\n"))
+        return
+
     from gospel_scaffold.check import run_check
     from gospel_scaffold.check.report import print_text, to_json
 
@@ -78,8 +103,8 @@ def command(
         migrations=migrations,
     )
     if output_format is OutputFormat.json:
-        typer.echo(to_json(result))
+        typer.echo(to_json(result, show_layout=show_layout))
     else:
-        print_text(result)
+        print_text(result, show_layout=show_layout)
     if not result.ok:
         raise typer.Exit(code=1)

@@ -130,3 +130,19 @@ def test_plain_model_methods_and_hybrid_expressions_are_clean(project):
         """,
     )
     assert project.found("GOS103") == []
+
+
+def test_relationship_under_an_alias_is_still_relationship(project):
+    project.replace(
+        "app/models/payments.py",
+        'relationship("User", back_populates',
+        "rel(User, back_populates",
+    )
+    project.replace(
+        "app/models/payments.py",
+        "from sqlalchemy.orm import Mapped, mapped_column, relationship",
+        "from sqlalchemy.orm import Mapped, mapped_column, relationship as rel",
+    )
+    assert project.found("GOS102") == [
+        project.violation("GOS102", "app/models/payments.py", "rel(User")
+    ]

@@ -49,12 +49,32 @@ def test_mixins_and_abstract_classes_need_no_registration(project):
     assert project.found("GOS201") == []
 
 
-def test_every_model_is_reported_when_database_py_is_missing(project):
+def test_without_a_registry_that_imports_models_the_rule_is_skipped_not_guessed(project):
     project.remove("app/db/database.py")
-    assert {path for path, _, _ in project.found("GOS201")} == {
-        "app/models/payments.py",
-        "app/models/user.py",
-    }
+    result = project.check(select=["GOS201"])
+    assert result.violations == ()
+    (skipped,) = result.skipped
+    assert skipped.code == "GOS201"
+    assert "app/models/__init__.py imports no model module" in skipped.reason
+    assert "model-registry" in skipped.reason
+    project.remove("app/models/__init__.py")
+    (skipped,) = project.check(select=["GOS201"]).skipped
+    assert skipped.reason.startswith("no model registry found")
+
+
+def test_alembic_env_py_is_the_registry_and_is_followed_through_imports(project):
+    project.write(
+        "migrations/env.py", "from app.db.database import Base\n\ntarget = Base.metadata\n"
+    )
+    project.replace(
+        "app/db/database.py", "from app.models.payments import Payment  # noqa: E402, F401\n", ""
+    )
+    result = project.check(select=["GOS201"])
+    assert [(v.path, v.code) for v in result.violations] == [("app/models/payments.py", "GOS201")]
+    assert "running migrations/env.py never imports app.models.payments" in (
+        result.violations[0].message
+    )
+    assert "to app/db/database.py" in result.violations[0].fix
 
 
 def test_router_not_included_is_reported(project):

@@ -93,3 +93,39 @@ def test_model_is_one_domain_with_its_plural_router(project):
 )
 def test_name_variants_cover_simple_plurals(name, variant):
     assert variant in name_variants(name)
+
+
+def test_a_router_whose_paths_are_computed_is_noted_not_reported(project):
+    project.write(
+        "app/api/routes/reports.py",
+        """
+        from fastapi import APIRouter
+
+        from app.core.config import settings
+
+        router = APIRouter(prefix=settings.REPORTS_PREFIX)
+
+
+        @router.get("/")
+        async def list_reports() -> list[str]:
+            return []
+        """,
+    )
+    project.append(
+        "app/api/routes/__init__.py",
+        "from app.api.routes import reports\n\napi_router.include_router(reports.router)\n",
+    )
+    result = project.check(select=["GOS701"])
+    assert result.violations == ()
+    assert result.notes == (
+        "GOS701 did not check domain reports (app/api/routes/reports.py): its routes' paths are "
+        "not literals, so whether tests call them cannot be told",
+    )
+
+
+def test_url_path_for_a_route_name_counts_as_calling_it(project):
+    project.write(
+        "tests/integration/test_payments_routes.py",
+        'def test_x(app, client):\n    client.post(app.url_path_for("create_payment"))\n',
+    )
+    assert project.found("GOS701") == []

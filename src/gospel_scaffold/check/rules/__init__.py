@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from gospel_scaffold.check.codebase import Codebase
 from gospel_scaffold.check.model import Violation
-from gospel_scaffold.check.project import Project
 from gospel_scaffold.check.rules import (
     layering,
     migrations,
@@ -19,8 +19,8 @@ from gospel_scaffold.check.rules import (
 
 __all__ = ["CHECKS", "Check"]
 
-#: A check: reads the project, yields the violations of one rule.
-Check = Callable[[Project], Iterable[Violation]]
+#: A check: reads the codebase, yields the violations of one rule (or raises RuleSkipped).
+Check = Callable[[Codebase], Iterable[Violation]]
 
 #: Every check, by rule code.
 CHECKS: dict[str, Check] = {

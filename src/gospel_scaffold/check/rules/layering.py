@@ -1,36 +1,41 @@
-"""Layering rules (GOS5xx): dependencies point down, api → services → repositories → models."""
+"""Layering rules (GOS5xx): dependencies point down, api → services → repositories → models.
+
+The layers are the application package's subpackages (or modules) of those names, whatever the
+package is called: ``app.api``, ``acme.services``, ... A layer the project does not have is
+simply not checked.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import (
+from gospel_scaffold.check.codebase import (
+    Codebase,
     ImportRef,
-    Project,
     SourceFile,
     one_per_statement,
     within,
 )
+from gospel_scaffold.check.model import RULES, Violation
 
 __all__ = ["CHECKS", "FORBIDDEN", "WEB_FREE"]
 
-#: For each package, the packages above it that it must not import.
+#: For each layer, the layers above it that it must not import.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
-    "app.models": ("app.api", "app.services", "app.repositories"),
-    "app.repositories": ("app.api", "app.services"),
-    "app.services": ("app.api",),
-    "app.schemas": ("app.api", "app.services", "app.repositories"),
-    "app.db": ("app.api", "app.services", "app.repositories"),
-    "app.core": ("app.api", "app.services", "app.repositories"),
+    "models": ("api", "services", "repositories"),
+    "repositories": ("api", "services"),
+    "services": ("api",),
+    "schemas": ("api", "services", "repositories"),
+    "db": ("api", "services", "repositories"),
+    "core": ("api", "services", "repositories"),
 }
-#: Packages that must not import a web framework.
-WEB_FREE = ("app.models", "app.repositories", "app.services", "app.db")
+#: Layers that must not import a web framework.
+WEB_FREE = ("models", "repositories", "services", "db")
 _WEB_FRAMEWORKS = ("fastapi", "starlette")
 _LAYER_NAMES = {
-    "app.api": "the API layer",
-    "app.services": "the service layer",
-    "app.repositories": "the repository layer",
+    "api": "the API layer",
+    "services": "the service layer",
+    "repositories": "the repository layer",
 }
 
 
@@ -40,14 +45,14 @@ def _enclosing(module: str, packages: Iterable[str]) -> str | None:
 
 
 def _offending_imports(
-    project: Project, banned: Mapping[str, Iterable[str]]
+    codebase: Codebase, banned: Mapping[str, Iterable[str]]
 ) -> Iterator[tuple[SourceFile, str, ImportRef]]:
     """Yield each import, one per statement, from a package in ``banned`` of a package it bans.
 
     Yields:
         ``(source, layer, ref)``: the file, its layer (a key of ``banned``) and the import.
     """
-    for source in project.tree_under("app"):
+    for source in codebase.sources:
         layer = _enclosing(source.module, banned)
         if layer is None:
             continue
@@ -56,24 +61,34 @@ def _offending_imports(
             yield source, layer, ref
 
 
-def _layer_import_direction(project: Project) -> Iterator[Violation]:
+def _layer_import_direction(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS501"]
-    for source, layer, ref in _offending_imports(project, FORBIDDEN):
-        above = next(name for package, name in _LAYER_NAMES.items() if within(ref.module, package))
+    layer = codebase.layer
+    banned = {layer(low): tuple(layer(high) for high in above) for low, above in FORBIDDEN.items()}
+    names = {layer(name): label for name, label in _LAYER_NAMES.items()}
+    for source, package, ref in _offending_imports(codebase, banned):
+        above = next(label for name, label in names.items() if within(ref.module, name))
         yield rule.at(
             source,
             ref.node,
-            f"{layer} imports {ref.module} ({above}); imports must point "
+            f"{package} imports {ref.module} ({above}); imports must point "
             "down: api → services → repositories → models",
         )
 
 
-def _web_framework_outside_api(project: Project) -> Iterator[Violation]:
+def _web_framework_outside_api(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS502"]
-    banned = dict.fromkeys(WEB_FREE, _WEB_FRAMEWORKS)
-    for source, layer, ref in _offending_imports(project, banned):
+    banned = {codebase.layer(name): _WEB_FRAMEWORKS for name in WEB_FREE}
+    api = f"{codebase.layout.package_dir}/api/"
+    errors = codebase.layer("core.exceptions")
+    for source, package, ref in _offending_imports(codebase, banned):
         yield rule.at(
-            source, ref.node, f"{layer} imports {ref.module}; HTTP belongs in app/api/ only"
+            source,
+            ref.node,
+            f"{package} imports {ref.module}; HTTP belongs in {api} only",
+            fix=f"Keep HTTP in {api}: raise an application error (a {errors}.AppError "
+            "subclass in a gospel project) and let one exception handler turn it into a "
+            "response.",
         )
 
 

@@ -3,7 +3,8 @@
 This is the only part of ``gospel check`` that runs project code, and only when asked: it starts
 the project's own Python (``<project>/.venv/bin/python``, else ``uv run`` in the project), upgrades
 a scratch SQLite database to ``head`` with the project's Alembic setup, and runs Alembic's
-``compare_metadata`` between that database and ``Base.metadata`` from ``app.db.database``.
+``compare_metadata`` between that database and ``Base.metadata`` from the package's
+``db/database.py`` (the gospel's registry; a project without one skips the rule).
 Each difference becomes a GOS801 violation, placed on the model class of its table when there
 is one.
 """
@@ -20,8 +21,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import Project, SourceFile
+from gospel_scaffold.check.codebase import Codebase, SourceFile
+from gospel_scaffold.check.model import RULES, RuleSkipped, Violation
 from gospel_scaffold.check.rules.models import mapped_classes, model_modules
 from gospel_scaffold.errors import UnreadableProjectError
 
@@ -38,7 +39,7 @@ import json, os, sys
 from pathlib import Path
 
 root = Path.cwd()
-sys.path.insert(0, str(root))
+sys.path.insert(0, str(root / os.environ["GOSPEL_CHECK_IMPORT_ROOT"]))
 scratch = Path(os.environ["GOSPEL_CHECK_SCRATCH"]) / "scratch.db"
 os.environ["DATABASE_URL"] = f"sqlite+aiosqlite:///{scratch}"
 
@@ -52,7 +53,9 @@ config = Config(str(root / "alembic.ini"))
 config.set_main_option("sqlalchemy.url", os.environ["DATABASE_URL"])
 command.upgrade(config, "head")
 
-from app.db.database import Base
+import importlib
+
+Base = importlib.import_module(os.environ["GOSPEL_CHECK_DATABASE"]).Base
 
 
 def name_of(thing):
@@ -138,14 +141,16 @@ def project_python(root: Path) -> list[str]:
     )
 
 
-def _compare(project: Project) -> list[dict[str, str | None]]:
-    root = project.root
+def _compare(codebase: Codebase, database: str) -> list[dict[str, str | None]]:
+    root = codebase.root
     if not (root / "alembic.ini").is_file():
         raise UnreadableProjectError(f"cannot compare migrations: {root} has no alembic.ini")
     command = [*project_python(root), "-c", _SCRIPT]
     environment = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
     with tempfile.TemporaryDirectory(prefix="gospel-check-") as scratch:
         environment["GOSPEL_CHECK_SCRATCH"] = scratch
+        environment["GOSPEL_CHECK_IMPORT_ROOT"] = codebase.layout.import_root or "."
+        environment["GOSPEL_CHECK_DATABASE"] = database
         try:
             completed = subprocess.run(
                 command,
@@ -202,15 +207,21 @@ def _attribute(cls: ast.ClassDef, name: str | None) -> ast.stmt | None:
     return None
 
 
-def _migrations_out_of_sync(project: Project) -> Iterator[Violation]:
+def _migrations_out_of_sync(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS801"]
+    database = codebase.layer("db.database")
+    if database not in codebase.modules:
+        raise RuleSkipped(
+            f"it compares the migrations with Base.metadata from {database} (the gospel's model "
+            "registry), which this project does not have"
+        )
     tables: dict[str, tuple[SourceFile, ast.ClassDef]] = {}
-    for source in model_modules(project):
+    for source in model_modules(codebase):
         for cls in mapped_classes(source):
             name = _tablename(cls)
             if name is not None:
                 tables[name] = (source, cls)
-    differences = _compare(project)
+    differences = _compare(codebase, database)
     whole = {d.get("table") for d in differences if d["kind"] in {"add_table", "remove_table"}}
     for difference in differences:
         if (

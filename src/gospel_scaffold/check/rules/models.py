@@ -1,34 +1,37 @@
-"""Model rules (GOS1xx): the gospel's Rule 2 (string relationships) and Rule 3 (no logic)."""
+"""Model rules (GOS1xx): the gospel's Rule 2 (string relationships) and Rule 3 (no logic).
+
+A *model module* is any module of the package that defines a mapped class: a class setting
+``__tablename__`` or ``__table__`` (SQLAlchemy), or declared with ``table=True`` (SQLModel),
+and not ``__abstract__``. Models may live in ``app/models/``, in one ``models.py`` or anywhere
+else.
+"""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
 
-from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import (
-    Project,
+from gospel_scaffold.check.codebase import (
+    Codebase,
     SourceFile,
     call_name,
     one_per_statement,
-    within,
 )
+from gospel_scaffold.check.model import RULES, Violation
 from gospel_scaffold.check.queries import db_calls, session_creations
 
-__all__ = ["CHECKS", "MODELS", "is_mapped_class", "mapped_classes", "model_modules"]
-
-#: The models package.
-MODELS = "app.models"
-
-
-def model_modules(project: Project) -> list[SourceFile]:
-    """Return the model modules: every file below ``app/models/`` except ``__init__.py``."""
-    return [source for source in project.tree_under("app/models") if not source.is_package]
+__all__ = ["CHECKS", "is_mapped_class", "mapped_classes", "model_modules", "registers_models"]
 
 
 def is_mapped_class(node: ast.ClassDef) -> bool:
-    """Whether a class maps a table: it sets ``__tablename__`` or ``__table__`` (not abstract)."""
-    mapped = False
+    """Whether a class maps a table: ``__tablename__``/``__table__``, or SQLModel's ``table=True``.
+
+    ``__abstract__ = True`` classes are not mapped.
+    """
+    mapped = any(
+        k.arg == "table" and isinstance(k.value, ast.Constant) and k.value.value is True
+        for k in node.keywords
+    )
     for statement in node.body:
         targets: list[ast.expr] = []
         if isinstance(statement, ast.Assign):
@@ -52,30 +55,46 @@ def is_mapped_class(node: ast.ClassDef) -> bool:
 
 def mapped_classes(source: SourceFile) -> list[ast.ClassDef]:
     """Return the mapped classes defined at the top level of ``source``."""
+    return [node for node in source.classes.values() if is_mapped_class(node)]
+
+
+def model_modules(codebase: Codebase) -> list[SourceFile]:
+    """Return the package's modules that define mapped classes, in path order."""
+    return codebase.memo(_model_modules)
+
+
+def _model_modules(codebase: Codebase) -> list[SourceFile]:
     return [
-        node
-        for node in source.tree.body
-        if isinstance(node, ast.ClassDef) and is_mapped_class(node)
+        source
+        for source in codebase.sources
+        if source.mentions("__tablename__", "__table__", "table=True") and mapped_classes(source)
     ]
 
 
-def _defines_models(project: Project, module: str) -> bool:
-    target = project.modules.get(module)
-    if target is None or target.is_package:
-        return True  # the package re-exports models, or a module we cannot see
-    return bool(mapped_classes(target))
+def registers_models(codebase: Codebase, source: SourceFile) -> bool:
+    """Whether importing ``source``, a package, imports a model module (it re-exports models)."""
+    models = {model.module for model in model_modules(codebase)}
+    return source.is_package and any(
+        ref.module in models for ref in source.imports if not ref.type_checking
+    )
 
 
-def _model_imports_model(project: Project) -> Iterator[Violation]:
+def _imports_models(codebase: Codebase, module: str) -> bool:
+    target = codebase.modules.get(module)
+    if target is None:
+        return False  # not a module gospel can see: nothing verified
+    return bool(mapped_classes(target)) or registers_models(codebase, target)
+
+
+def _model_imports_model(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS101"]
-    for source in model_modules(project):
+    for source in model_modules(codebase):
         runtime_model_imports = (
             ref
             for ref in source.imports
             if not ref.type_checking
-            and within(ref.module, MODELS)
             and ref.module != source.module
-            and _defines_models(project, ref.module)
+            and _imports_models(codebase, ref.module)
         )
         for ref in one_per_statement(runtime_model_imports):
             what = f"{ref.module}.{ref.name}" if ref.name else ref.module
@@ -87,13 +106,16 @@ def _model_imports_model(project: Project) -> Iterator[Violation]:
             )
 
 
-def _relationship_class_argument(project: Project) -> Iterator[Violation]:
+def _relationship_class_argument(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS102"]
-    for source in model_modules(project):
-        if not source.mentions("relationship"):
+    for source in model_modules(codebase):
+        if not source.mentions("relationship"):  # also in `import relationship as rel`
             continue
         for node in source.calls:
-            if call_name(node) != "relationship":
+            name = call_name(node)
+            if isinstance(node.func, ast.Name):
+                name = source.original_name(name)  # `relationship as rel`
+            if name != "relationship":
                 continue
             target: ast.expr | None = node.args[0] if node.args else None
             for keyword in node.keywords:
@@ -122,10 +144,10 @@ def _is_sql_expression(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool
     return False
 
 
-def _model_business_logic(project: Project) -> Iterator[Violation]:
+def _model_business_logic(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS103"]
-    for source in model_modules(project):
-        for cls in (node for node in source.tree.body if isinstance(node, ast.ClassDef)):
+    for source in model_modules(codebase):
+        for cls in mapped_classes(source):
             for method in cls.body:
                 if not isinstance(method, ast.FunctionDef | ast.AsyncFunctionDef):
                     continue

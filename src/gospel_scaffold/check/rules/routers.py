@@ -1,45 +1,39 @@
-"""Router rules (GOS3xx): thin route handlers that call services."""
+"""Router rules (GOS3xx): thin route handlers that call services.
+
+A route handler here is a function declared with ``@<router>.get/post/...`` on an
+``APIRouter``, wherever its module lives (:mod:`gospel_scaffold.check.routing`). Endpoints
+declared on the ``FastAPI`` application itself (``@app.get("/health/ready")`` in ``main.py``)
+are the application's infrastructure, not a router's, and are not checked.
+"""
 
 from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
 
+from gospel_scaffold.check.codebase import Codebase
 from gospel_scaffold.check.model import RULES, Violation
-from gospel_scaffold.check.project import Project, SourceFile
-from gospel_scaffold.check.queries import db_calls, is_route_handler, session_parameters
+from gospel_scaffold.check.queries import db_calls
+from gospel_scaffold.check.routing import routing
 
-__all__ = ["CHECKS", "route_handlers", "route_modules"]
-
-Handler = ast.FunctionDef | ast.AsyncFunctionDef
+__all__ = ["CHECKS"]
 
 
-def route_modules(project: Project) -> list[SourceFile]:
-    """Return every module below ``app/api/routes/`` (the switchboard included)."""
-    return project.tree_under("app/api/routes")
-
-
-def route_handlers(source: SourceFile) -> Iterator[tuple[Handler, ast.Call]]:
-    """Yield each route handler of ``source`` with its ``@router.<method>(...)`` decorator."""
-    for node in source.functions:
-        decorator = is_route_handler(node)
-        if decorator is not None:
-            yield node, decorator
-
-
-def _handler_uses_database(project: Project) -> Iterator[Violation]:
+def _handler_uses_database(codebase: Codebase) -> Iterator[Violation]:
     rule = RULES["GOS301"]
-    for source in route_modules(project):
-        for handler, _ in route_handlers(source):
+    found = routing(codebase)
+    for source in found.route_modules():
+        for handler in found.route_handlers(source, routers_only=True):
+            function = handler.function
             by_line: dict[int, tuple[ast.Call, list[str]]] = {}
-            for call, label in db_calls(source, handler, session_parameters(handler)):
+            for call, label in db_calls(source, function):
                 _, labels = by_line.setdefault(call.lineno, (call, []))
                 labels.append(label)
             for call, labels in by_line.values():
                 yield rule.at(
                     source,
                     call,
-                    f"route handler {handler.name}() works with the database itself "
+                    f"route handler {function.name}() works with the database itself "
                     f"({', '.join(labels)}); routers stay thin and call a service",
                 )
 

@@ -1,4 +1,4 @@
-"""Reading a project: what is read, and when it cannot be read."""
+"""Reading a project's sources: what is read, how, and when it cannot be read."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import ast
 
 import pytest
 
-from gospel_scaffold.check.project import load_project
+from gospel_scaffold.check.runner import read_codebase
 from gospel_scaffold.errors import NotAProjectError, UnreadableProjectError
 
 
-def test_folder_without_an_app_package_is_not_a_project(tmp_path):
-    with pytest.raises(NotAProjectError, match=r"not a gospel project \(no app/ package\)"):
-        load_project(tmp_path)
+def test_folder_without_an_application_package_is_not_a_project(tmp_path):
+    with pytest.raises(NotAProjectError, match="no FastAPI application package"):
+        read_codebase(tmp_path)
 
 
 def test_syntax_error_is_unreadable_with_its_location(project):
@@ -21,20 +21,22 @@ def test_syntax_error_is_unreadable_with_its_location(project):
         project.check()
 
 
-def test_app_and_tests_are_read_but_virtualenvs_and_caches_are_not(project):
+def test_package_is_parsed_tests_are_read_and_virtualenvs_and_caches_are_not(project):
     project.write("app/.venv/lib/x.py", "def oops(:\n")
     project.write("app/__pycache__/x.py", "def oops(:\n")
-    project.write("migrations/env.py", "def oops(:\n")
-    loaded = load_project(project.root)
+    project.write("scripts/seed.py", "def oops(:\n")
+    project.write("tests/test_broken.py", "def oops(:\n")  # tests are read, never parsed
+    loaded = read_codebase(project.root)
     assert "app/models/user.py" in loaded.files
-    assert "tests/integration/test_users_routes.py" in loaded.files
+    assert "tests/integration/test_users_routes.py" in [test.path for test in loaded.tests]
     assert not any(
-        ".venv" in p or "__pycache__" in p or p.startswith("migrations") for p in loaded.files
+        ".venv" in p or "__pycache__" in p or p.startswith(("scripts", "tests"))
+        for p in loaded.files
     )
 
 
 def test_imports_are_resolved_to_modules(project):
-    loaded = load_project(project.root)
+    loaded = read_codebase(project.root)
     switchboard = loaded.files["app/api/routes/__init__.py"]
     modules = {ref.module for ref in switchboard.imports}
     assert {"app.api.routes.payments", "app.api.routes.users", "fastapi"} <= modules
@@ -65,7 +67,7 @@ def test_statement_lines_span_the_enclosing_statement_or_compound_header(project
             return 0
         """,
     )
-    source = load_project(project.root).files["app/services/spans.py"]
+    source = read_codebase(project.root).files["app/services/spans.py"]
     function = source.tree.body[1]
     assert isinstance(function, ast.FunctionDef)
     assign, condition = function.body[0], function.body[1]
@@ -79,3 +81,14 @@ def test_statement_lines_span_the_enclosing_statement_or_compound_header(project
     assert function.returns is not None
     assert source.statement_lines(function) == (4, 7)
     assert source.statement_lines(function.returns) == (4, 7)
+
+
+def test_test_modules_next_to_the_code_are_tests_not_code(project):
+    project.write(
+        "app/services/test_payments_service.py",
+        "from app.db.database import AsyncSessionLocal\n\nsession = AsyncSessionLocal()\n",
+    )
+    loaded = read_codebase(project.root)
+    assert "app/services/test_payments_service.py" not in loaded.files
+    assert "app/services/test_payments_service.py" in [test.path for test in loaded.tests]
+    assert project.found("GOS401") == []

@@ -1,0 +1,10 @@
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    API_V1_STR: str = "/api/v1"
+    ENVIRONMENT: str = "local"
+    SQLALCHEMY_DATABASE_URI: str = "sqlite://"
+
+
+settings = Settings()

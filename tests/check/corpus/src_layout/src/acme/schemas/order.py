@@ -1,0 +1,9 @@
+from pydantic import BaseModel
+
+
+class OrderCreate(BaseModel):
+    customer_id: int
+
+
+class OrderRead(OrderCreate):
+    id: int
