@@ -118,8 +118,11 @@ def _columns(names: DomainNames, views: list[FieldView], owner: bool) -> list[st
 
 
 def _indexes(names: DomainNames, views: list[FieldView], owner: bool) -> list[tuple[str, bool]]:
+    # A per-owner unique field keeps a plain index; its uniqueness is the two-column constraint.
     indexes = [
-        (view.column, view.unique and not view.unique_per_owner) for view in views if view.field.index
+        (view.column, view.unique and not view.unique_per_owner)
+        for view in views
+        if view.field.index
     ]
     if owner:
         indexes.append(("owner_id", False))

@@ -21,7 +21,8 @@ __all__ = [
 ]
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
+JSON_SAFE_MAX = 2**53 - 1
+"""The largest integer every JSON parser reads exactly (a double's mantissa)."""
 
 
 @dataclass(frozen=True)
@@ -229,13 +230,13 @@ class FieldView:
     def schema_type(self) -> str:
         """The validated input type of the field: strict, bounded like its column, NUL-free."""
         kind = self.field
-        # NUMBER: numbers are JSON numbers, never strings or booleans. The bigint bounds are
-        # exclusive powers of two, which JSON Schema tools read exactly even as floats.
+        # NUMBER: numbers are JSON numbers, never strings or booleans. A bigint takes the
+        # integers JSON carries exactly (RFC 7493): beyond 2**53 most clients round them.
         return {
             "str": f"Annotated[str, Field(max_length={kind.length}), NO_NUL]",
             "text": "Text",
             "int": f"Annotated[int, Field(ge={-INT32_MAX - 1}, le={INT32_MAX}), NUMBER]",
-            "bigint": f"Annotated[int, Field(ge={-INT64_MAX - 1}, lt={INT64_MAX + 1}), NUMBER]",
+            "bigint": f"Annotated[int, Field(ge={-JSON_SAFE_MAX}, le={JSON_SAFE_MAX}), NUMBER]",
             "float": "Annotated[float, Field(allow_inf_nan=False), NUMBER]",
             "decimal": self.decimal_type,
             "bool": "Flag",
@@ -377,7 +378,7 @@ class FieldView:
             "str": f'"x" * {(kind.length or 0) + 1}',
             "text": '"NUL \\x00 inside"',
             "int": str(INT32_MAX + 1),
-            "bigint": str(INT64_MAX + 1),
+            "bigint": str(JSON_SAFE_MAX + 1),
             "float": '"1.5"',
             # A JSON number: decimals travel as strings, so no digit is lost to a float.
             "decimal": "12.5",

@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import Annotated
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from app.schemas.common import NO_NUL, NOT_NULL, Flag
@@ -24,11 +25,19 @@ def _check_local_part_length(email: str) -> str:
     return email
 
 
+def _any_case(name: str) -> str:
+    return "".join(f"[{letter}{letter.upper()}]" for letter in name)
+
+
+# email-validator refuses these top-level domains (.test, .local...); the schema says so too.
+_RESERVED_DOMAINS = "|".join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)
+_EMAIL_PATTERN = f"^[^@]+@(?![^@]*\\.(?:{_RESERVED_DOMAINS})$)[^@]+\\.[^@]+$"
+
 # RFC 5321 lengths: 64 before the @, 254 in all. Stored lowercase, so "Ann@x.io" and
 # "ann@x.io" are one account.
 Email = Annotated[
     EmailStr,
-    Field(max_length=254),
+    Field(max_length=254, json_schema_extra={"pattern": _EMAIL_PATTERN}),
     AfterValidator(_check_local_part_length),
     AfterValidator(str.lower),
 ]
