@@ -89,6 +89,7 @@ class ServedApp:
     base_url: str
     log: Path
     tokens: Mapping[str, str]
+    project: Path
 
     def server_log(self) -> str:
         """What the server printed so far."""
@@ -171,7 +172,7 @@ def serve(
         )
         assert status == 201
         tokens = {"superuser": _login(base_url, *SUPERUSER), "user": _login(base_url, *USER)}
-        yield ServedApp(base_url, log, tokens)
+        yield ServedApp(base_url, log, tokens, project)
     finally:
         server.terminate()
         try:
