@@ -31,7 +31,9 @@ def throttle_storage(config: Settings) -> Storage:
 class LoginThrottle:
     """Refuses logins after too many failures for one account or from one client."""
 
-    def __init__(self, storage: Storage, *, per_account: RateLimitItem, per_client: RateLimitItem):
+    def __init__(
+        self, storage: Storage, *, per_account: RateLimitItem, per_client: RateLimitItem
+    ) -> None:
         self.storage = storage
         self._limiter = MovingWindowRateLimiter(storage)
         self._limits = {"account": per_account, "client": per_client}
