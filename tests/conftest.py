@@ -21,6 +21,8 @@ Reusable by every test module:
 * ``postgres_database`` — a fresh, empty database per test (dropped afterwards); gives its
   plain ``postgresql://`` URL (SQLAlchemy's async engine wants ``postgresql+asyncpg://``).
 * ``shared_cache`` — build something once per session across xdist workers.
+* ``redis_url`` — a throwaway Redis server for the session (``redis://127.0.0.1:PORT/0``);
+  ``None`` without ``redis-server``, a failure instead when ``$CI`` is set.
 * ``run_gospel`` companions: ``gospel_env`` (the subprocess environment, with its own git
   identity) and ``assert_one_line_error(result, *fragments, exit_code=None)``.
 """
@@ -596,3 +598,42 @@ def shop_project(shop_template: Path, tmp_path: Path) -> Path:
             ignore=shutil.ignore_patterns("__pycache__", ".ruff_cache", "*.db"),
         )
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Redis
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
+    """A throwaway Redis server for this session (one per xdist worker), in memory only.
+
+    ``None`` without ``redis-server`` (the tests that use it run without Redis), except under
+    ``$CI``, where it fails.
+    """
+    server = shutil.which("redis-server")
+    if server is None:
+        if os.environ.get("CI"):
+            pytest.fail("redis-server is not on PATH")
+        yield None
+        return
+    port = _free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        cwd=workdir,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 1):
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail("redis-server did not start")
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

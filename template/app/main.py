@@ -4,13 +4,22 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, status
+from fastapi import FastAPI, Request, Response, status
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from app.api.dependencies import SessionDep
+from app.api.middleware import (
+    BodySizeLimitMiddleware,
+    SecurityHeadersMiddleware,
+    StrictJSONMiddleware,
+)
 from app.api.routes import api_router
 from app.core.config import settings
 from app.core.exceptions import AppError
@@ -23,6 +32,7 @@ setup_logging(logging.DEBUG if settings.DEBUG else logging.INFO)
 logger = logging.getLogger("app")
 
 _DATABASE_UNAVAILABLE = {"description": "The database does not answer"}
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
 @asynccontextmanager
@@ -34,21 +44,29 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
     logger.info("Stopped %s", settings.APP_NAME)
 
 
+# The API documents are off in production unless API_DOCS=true: they map the attack surface.
+docs = settings.api_docs_enabled
 app = FastAPI(
     title=settings.APP_NAME,
     debug=settings.DEBUG,
-    openapi_url=f"{settings.API_V1_PREFIX}/openapi.json",
+    openapi_url=f"{settings.API_V1_PREFIX}/openapi.json" if docs else None,
+    docs_url="/docs" if docs else None,
+    redoc_url="/redoc" if docs else None,
     lifespan=lifespan,
 )
 
+# The last added runs first: headers go on every response, CORS ones included.
+app.add_middleware(StrictJSONMiddleware)
+app.add_middleware(BodySizeLimitMiddleware, max_body_bytes=settings.MAX_REQUEST_BODY_BYTES)
 if settings.CORS_ORIGINS:
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.CORS_ORIGINS,
-        allow_credentials=True,
+        allow_credentials=settings.CORS_ALLOW_CREDENTIALS,
         allow_methods=["*"],
         allow_headers=["*"],
     )
+app.add_middleware(SecurityHeadersMiddleware)
 
 app.include_router(api_router, prefix=settings.API_V1_PREFIX)
 
@@ -67,6 +85,49 @@ async def handle_integrity_error(_request: Request, exc: IntegrityError) -> JSON
         {"detail": "The request conflicts with existing data"},
         status_code=status.HTTP_409_CONFLICT,
     )
+
+
+@app.exception_handler(RequestValidationError)
+async def handle_validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """Answer 422 with where and why the input is invalid, never echoing the input itself.
+
+    FastAPI's default handler echoes it, and input that failed validation may not be
+    serialisable (NaN, deep nesting) or may be something the client should not see again.
+    """
+    errors = [
+        {"type": error["type"], "loc": list(error["loc"]), "msg": error["msg"]}
+        for error in exc.errors()
+    ]
+    return JSONResponse({"detail": errors}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
+@app.exception_handler(HTTPException)
+async def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    """Starlette's errors (404, 405...), with an `Allow` header that lists every method of a path.
+
+    Starlette's own 405 lists the methods of one route only; OPTIONS answers with the list.
+    """
+    if exc.status_code != status.HTTP_405_METHOD_NOT_ALLOWED:
+        return await http_exception_handler(request, exc)
+    allowed = ", ".join(_allowed_methods(request))
+    if request.method == "OPTIONS":
+        return Response(status_code=status.HTTP_204_NO_CONTENT, headers={"Allow": allowed})
+    return JSONResponse(
+        {"detail": "Method Not Allowed"}, status_code=exc.status_code, headers={"Allow": allowed}
+    )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    # Asks the router which methods it would route for this path: no second list to maintain.
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] == Match.FULL
+            for route in app.router.routes
+        )
+    ]
+    return [*allowed, "OPTIONS"]
 
 
 @app.get("/health", tags=["Health"])

@@ -18,6 +18,7 @@ from app.api.dependencies import get_db
 from app.core import security
 from app.core.config import normalize_database_url
 from app.core.security import create_access_token, hash_password
+from app.core.throttling import login_throttle
 from app.db.database import Base, build_engine
 from app.main import app
 from app.models.user import User
@@ -38,6 +39,12 @@ def fast_password_hashing() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(security, "_password_hash", FAST_PASSWORD_HASH)
         yield
+
+
+@pytest.fixture(autouse=True)
+async def forget_failed_logins() -> None:
+    """Each test starts with no failed logins counted (the throttle lives for the process)."""
+    await login_throttle.storage.reset()
 
 
 @pytest.fixture(scope="session")
@@ -126,10 +133,10 @@ async def superuser(session: AsyncSession) -> User:
 @pytest.fixture
 def user_token_headers(user: User) -> dict[str, str]:
     """Authorization headers of `user`."""
-    return {"Authorization": f"Bearer {create_access_token(user.id)}"}
+    return {"Authorization": f"Bearer {create_access_token(user)}"}
 
 
 @pytest.fixture
 def superuser_token_headers(superuser: User) -> dict[str, str]:
     """Authorization headers of `superuser`."""
-    return {"Authorization": f"Bearer {create_access_token(superuser.id)}"}
+    return {"Authorization": f"Bearer {create_access_token(superuser)}"}

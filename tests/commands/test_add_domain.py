@@ -73,6 +73,11 @@ def test_project_option_and_fields_file(
         (["payments", "customer:ref:customers"], "'customers' does not exist", 2),
         (["payments"], "at least one field", 2),
         (["users", "nickname:str"], "Domain 'users' already exists", 1),
+        (["gauges", "level:float:default=nan"], "default 'nan' is not a finite float", 2),
+        (["gauges", "level:float:default=1e400"], "default '1e400' is not a finite float", 2),
+        (["gauges", "count:int:default=99999999999"], "does not fit a 32-bit int column", 2),
+        (["gauges", "price:decimal:4,2:default=123.45"], "does not fit decimal:4,2", 2),
+        (["gauges", "price:decimal:4,2:default=1.234"], "does not fit decimal:4,2", 2),
     ],
 )
 def test_bad_input_is_one_line_with_nothing_written(

@@ -219,6 +219,25 @@ def test_no_owner_makes_a_shared_resource_without_owner_id(project: Path) -> Non
     assert 'ForbiddenError("Only superusers can change tags")' in service
 
 
+def test_unique_fields_of_owned_domains_are_unique_per_owner(project: Path) -> None:
+    add(project, "customers", CUSTOMERS)
+    add(project, "tags", ["label:str:50:unique:index"], owner=False)
+
+    model = (project / "app/models/customers.py").read_text()
+    assert 'UniqueConstraint("owner_id", "email", name="uq_customers_owner_id_email")' in model
+    assert "unique=True" not in model
+    migration = next((project / "migrations/versions").glob("*_create_customers_table.py"))
+    assert 'sa.UniqueConstraint("owner_id", "email", name=op.f("uq_customers_owner_id_email"))' in (
+        migration.read_text()
+    )
+    service = (project / "app/services/customers_service.py").read_text()
+    assert "owner_id=owner_id, **{name: values[name]}" in service
+    # Shared rows stay unique across everyone.
+    shared = (project / "app/models/tags.py").read_text()
+    assert "unique=True" in shared
+    assert "UniqueConstraint" not in shared
+
+
 def test_the_migration_revision_is_the_same_in_the_dry_run_and_the_real_run(
     project: Path,
 ) -> None:

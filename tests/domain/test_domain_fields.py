@@ -51,6 +51,12 @@ def test_the_issue_example_parses() -> None:
         ("label:str:20:default=a:b", {"default": "a:b"}),
         ("kind:enum:a,b:default=a:index", {"default": "a", "index": True}),
         ("label:str:9:default=x:y:unique", {"default": "x:y", "unique": True}),
+        ("n:int:default=2147483647", {"default": 2**31 - 1}),
+        ("n:int:default=-2147483648", {"default": -(2**31)}),
+        ("n:bigint:default=9223372036854775807", {"default": 2**63 - 1}),
+        ("price:decimal:4,2:default=99.99", {"default": Decimal("99.99")}),
+        ("price:decimal:4,2:default=-0.5", {"default": Decimal("-0.5")}),
+        ("share:decimal:4,4:default=0.1234", {"default": Decimal("0.1234")}),
     ],
 )
 def test_types_and_modifiers(spec: str, expected: dict[str, object]) -> None:
@@ -94,6 +100,16 @@ def test_types_and_modifiers(spec: str, expected: dict[str, object]) -> None:
         ("s:enum:a,b:default=c", "use one of: a, b"),
         ("code:str:2:default=abc", "keep it within 2"),
         ("born:date:default=today", "type 'date' takes no default"),
+        ("level:float:default=nan", "default 'nan' is not a finite float"),
+        ("level:float:default=-inf", "default '-inf' is not a finite float"),
+        ("level:float:default=1e400", "default '1e400' is not a finite float"),
+        ("n:int:default=99999999999", "does not fit a 32-bit int column; keep it between"),
+        ("n:int:default=-2147483649", "or use bigint"),
+        ("n:bigint:default=9223372036854775808", "does not fit a 64-bit bigint column"),
+        ("price:decimal:4,2:default=123.45", "give at most 2 digits before the point and 2 after"),
+        ("price:decimal:4,2:default=1.234", "does not fit decimal:4,2"),
+        ("price:decimal:4,2:default=1E+2", "does not fit decimal:4,2"),
+        ("price:decimal:4,4:default=1", "does not fit decimal:4,4"),
     ],
 )
 def test_invalid_specs_give_one_clear_line(spec: str, message: str) -> None:

@@ -8,6 +8,7 @@ Types: ``str[:length]``, ``text``, ``int``, ``bigint``, ``float``, ``decimal:pre
 from __future__ import annotations
 
 import keyword
+import math
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -132,14 +133,14 @@ def _parse_default(spec: str, kind: str, raw: str, parsed: dict[str, Any]) -> An
         raise _fail(spec, f"type {kind!r} takes no default", "drop the default= modifier")
     try:
         if kind in ("int", "bigint"):
-            return int(raw)
+            return _integer_default(spec, kind, int(raw))
         if kind == "float":
-            return float(raw)
-        if kind == "decimal":
-            value = Decimal(raw)
-            if not value.is_finite():
-                raise ValueError(raw)
+            value = float(raw)
+            if not math.isfinite(value):  # nan, inf, and 1e400, which reads as inf
+                raise _fail(spec, f"default {raw!r} is not a finite float", "give a finite number")
             return value
+        if kind == "decimal":
+            return _decimal_default(spec, raw, parsed["precision"], parsed["scale"])
     except (ValueError, InvalidOperation):
         raise _fail(spec, f"default {raw!r} is not a valid {kind}", "give a number") from None
     if kind == "bool":
@@ -154,6 +155,38 @@ def _parse_default(spec: str, kind: str, raw: str, parsed: dict[str, Any]) -> An
     if kind == "str" and len(raw) > parsed["length"]:
         raise _fail(spec, "default is longer than the column", f"keep it within {parsed['length']}")
     return raw
+
+
+_INTEGER_BITS = {"int": 32, "bigint": 64}
+
+
+def _integer_default(spec: str, kind: str, value: int) -> int:
+    # The column's range (PostgreSQL INTEGER and BIGINT): a larger default would fail on insert.
+    limit = 2 ** (_INTEGER_BITS[kind] - 1)
+    if not -limit <= value < limit:
+        raise _fail(
+            spec,
+            f"default {value} does not fit a {_INTEGER_BITS[kind]}-bit {kind} column",
+            f"keep it between {-limit} and {limit - 1}"
+            + (" or use bigint" if kind == "int" else ""),
+        )
+    return value
+
+
+def _decimal_default(spec: str, raw: str, precision: int, scale: int) -> Decimal:
+    value = Decimal(raw)
+    if not value.is_finite():
+        raise ValueError(raw)
+    exponent = value.as_tuple().exponent
+    places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+    whole_digits = len(str(abs(int(value)))) if abs(value) >= 1 else 0
+    if places > scale or whole_digits > precision - scale:
+        raise _fail(
+            spec,
+            f"default {raw!r} does not fit decimal:{precision},{scale}",
+            f"give at most {precision - scale} digits before the point and {scale} after",
+        )
+    return value
 
 
 def _parse_args(spec: str, kind: str, args: str | None) -> dict[str, Any]:

@@ -19,7 +19,10 @@ __all__ = ["render_domain", "views_of"]
 
 def views_of(spec: DomainSpec) -> list[FieldView]:
     """Return the fields of ``spec`` with their references resolved."""
-    return [FieldView(item, spec.names, spec.refs.get(item.name)) for item in spec.fields]
+    return [
+        FieldView(item, spec.names, spec.refs.get(item.name), owner=spec.owner)
+        for item in spec.fields
+    ]
 
 
 def _targets(spec: DomainSpec) -> list[RefTarget]:
@@ -76,6 +79,9 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
         )
     if spec.owner:
         type_checking.add("from app.models.user import User")
+    owner_uniques = [view for view in views if view.unique_per_owner]
+    if owner_uniques:
+        imports["sqlalchemy"].add("UniqueConstraint")
     enums = [view for view in views if view.kind == "enum"]
     exports = sorted([spec.names.class_name, *(view.enum_class for view in enums)])
     return render_template(
@@ -89,6 +95,7 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
             "fields": views,
             "refs": refs,
             "owner": spec.owner,
+            "owner_uniques": owner_uniques,
             "owner_back_populates": spec.owner_back_populates,
             "owner_ambiguous": spec.owner_ambiguous,
             "description": f"One {spec.names.title}."
@@ -108,13 +115,14 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
         imports["typing"] = {"Annotated"}
     if "Field(" in text:
         imports["pydantic"].add("Field")
-    if "AwareDatetime" in text:
-        imports["pydantic"].add("AwareDatetime")
+    for view in views:
+        for module, names in view.schema_imports.items():
+            imports.setdefault(module, set()).update(names)
     kinds = {view.kind for view in views}
     if "decimal" in kinds:
         imports["decimal"] = {"Decimal"}
     if "date" in kinds:
-        imports["datetime"].add("date")
+        imports["datetime"].add("date")  # the read schema's type
     if "uuid" in kinds:
         imports["uuid"] = {"UUID"}
     if "json" in kinds:
@@ -122,16 +130,12 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
     enums = {view.enum_class for view in views if view.kind == "enum"}
     if enums:
         imports[f"app.models.{spec.names.module}"] = enums
-    not_null = [view for view in views if not view.nullable]
-    if not_null:
-        imports["pydantic"].add("field_validator")
     return render_template(
         "schemas.py.jinja",
         {
             "names": spec.names,
             "imports": import_block(imports),
             "fields": views,
-            "not_null": not_null,
             "owner": spec.owner,
         },
     )
@@ -150,9 +154,7 @@ def _service_imports(spec: DomainSpec, views: list[FieldView]) -> dict[str, set[
     """The imports the service and its unit tests both need."""
     names = spec.names
     exceptions = {"NotFoundError"}
-    if any(view.kind == "ref" for view in views):
-        exceptions.add("BadRequestError")
-    if any(view.unique for view in views):
+    if any(view.kind == "ref" or view.unique for view in views):
         exceptions.add("ConflictError")
     if not spec.owner:
         exceptions.add("ForbiddenError")
@@ -223,6 +225,7 @@ def _routes(spec: DomainSpec) -> str:
         "typing": {"Annotated"},
         "fastapi": {"APIRouter", "Depends", "Path", "status"},
         "app.api.dependencies": {"CurrentUser", "PaginationDep", "SessionDep"},
+        "app.api.responses": {"error_responses"},
         f"app.models.{names.module}": {names.class_name},
         f"app.repositories.{names.repository_module}": {f"{names.class_name}Repository"},
         "app.schemas.common": {"Page"},
@@ -409,8 +412,6 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
     def uses(kind: str) -> bool:
         return _needs(spec, lambda view: view.kind == kind)
 
-    if uses("decimal") and any(view.kind == "decimal" for view in views):
-        imports["decimal"] = {"Decimal"}
     datetime_names: set[str] = set()
     if uses("date"):
         datetime_names |= {"date", "timedelta"}
@@ -465,6 +466,7 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "created_checks": created_checks,
             "not_null": [view for view in views if not view.nullable],
             "uniques": [view for view in views if view.unique],
+            "decimals": [view for view in views if view.kind == "decimal"],
             "refs": refs,
         },
     )

@@ -105,7 +105,12 @@ def _columns(names: DomainNames, views: list[FieldView], owner: bool) -> list[st
         )
     lines.append(f'sa.PrimaryKeyConstraint("id", name=op.f("pk_{names.table}"))')
     for view in views:
-        if view.unique and not view.field.index:
+        if view.unique_per_owner:
+            lines.append(
+                f'sa.UniqueConstraint("owner_id", "{view.column}", '
+                f'name=op.f("{view.owner_unique_constraint}"))'
+            )
+        elif view.unique and not view.field.index:
             lines.append(
                 f'sa.UniqueConstraint("{view.column}", name=op.f("uq_{names.table}_{view.column}"))'
             )
@@ -113,7 +118,12 @@ def _columns(names: DomainNames, views: list[FieldView], owner: bool) -> list[st
 
 
 def _indexes(names: DomainNames, views: list[FieldView], owner: bool) -> list[tuple[str, bool]]:
-    indexes = [(view.column, view.unique) for view in views if view.field.index]
+    # A per-owner unique field keeps a plain index; its uniqueness is the two-column constraint.
+    indexes = [
+        (view.column, view.unique and not view.unique_per_owner)
+        for view in views
+        if view.field.index
+    ]
     if owner:
         indexes.append(("owner_id", False))
     return sorted(indexes)
@@ -157,6 +167,8 @@ def check_identifier_lengths(names: DomainNames, views: list[FieldView], owner: 
     identifiers = [_index_name(names.table, column) for column, _ in _indexes(names, views, owner)]
     for view in views:
         identifiers.append(f"uq_{names.table}_{view.column}")
+        if view.unique_per_owner:
+            identifiers.append(view.owner_unique_constraint)
         if view.kind == "ref" and view.target is not None:
             identifiers.append(f"fk_{names.table}_{view.column}_{view.target.names.table}")
     for identifier in identifiers:

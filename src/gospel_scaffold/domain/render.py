@@ -21,7 +21,8 @@ __all__ = [
 ]
 
 INT32_MAX = 2**31 - 1
-INT64_MAX = 2**63 - 1
+JSON_SAFE_MAX = 2**53 - 1
+"""The largest integer every JSON parser reads exactly (a double's mantissa)."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ class FieldView:
     field: Field
     names: DomainNames
     target: RefTarget | None = None
+    owner: bool = False
+    """Whether the domain's rows have an owner: a ``unique`` field is then unique per owner."""
 
     # -- basics ---------------------------------------------------------------------------
 
@@ -112,8 +115,18 @@ class FieldView:
 
     @property
     def unique(self) -> bool:
-        """Whether the column is unique."""
+        """Whether the column is unique (per owner for owned domains)."""
         return self.field.unique
+
+    @property
+    def unique_per_owner(self) -> bool:
+        """Whether uniqueness is a ``UniqueConstraint(owner_id, column)``, not the column's own."""
+        return self.field.unique and self.owner
+
+    @property
+    def owner_unique_constraint(self) -> str:
+        """The name of the per-owner unique constraint."""
+        return f"uq_{self.names.table}_owner_id_{self.column}"
 
     @property
     def enum_class(self) -> str:
@@ -191,7 +204,7 @@ class FieldView:
             args.append(self.column_type)
         if self.field.has_default:
             args.append(f"default={self.default_literal}")
-        if self.unique:
+        if self.unique and not self.owner:
             args.append("unique=True")
         if self.field.index:
             args.append("index=True")
@@ -215,26 +228,49 @@ class FieldView:
 
     @property
     def schema_type(self) -> str:
-        """The validated input type of the field."""
+        """The validated input type of the field: strict, bounded like its column, NUL-free."""
         kind = self.field
+        # NUMBER: numbers are JSON numbers, never strings or booleans. A bigint takes the
+        # integers JSON carries exactly (RFC 7493): beyond 2**53 most clients round them.
         return {
-            "str": f"Annotated[str, Field(max_length={kind.length})]",
-            "text": "str",
-            "int": f"Annotated[int, Field(ge={-INT32_MAX - 1}, le={INT32_MAX})]",
-            "bigint": f"Annotated[int, Field(ge={-INT64_MAX - 1}, le={INT64_MAX})]",
-            "float": "Annotated[float, Field(allow_inf_nan=False)]",
-            "decimal": (
-                f"Annotated[Decimal, Field(max_digits={kind.precision}, "
-                f"decimal_places={kind.scale}, allow_inf_nan=False)]"
-            ),
-            "bool": "bool",
-            "date": "date",
-            "datetime": "AwareDatetime",
+            "str": f"Annotated[str, Field(max_length={kind.length}), NO_NUL]",
+            "text": "Text",
+            "int": f"Annotated[int, Field(ge={-INT32_MAX - 1}, le={INT32_MAX}), NUMBER]",
+            "bigint": f"Annotated[int, Field(ge={-JSON_SAFE_MAX}, le={JSON_SAFE_MAX}), NUMBER]",
+            "float": "Annotated[float, Field(allow_inf_nan=False), NUMBER]",
+            "decimal": self.decimal_type,
+            "bool": "Flag",
+            "date": "Date",
+            "datetime": "DateTime",
             "uuid": "UUID",
             "json": "dict[str, Any]",
             "enum": self.enum_class,
-            "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX})]",
+            "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX}), NUMBER]",
         }[kind.type]
+
+    @property
+    def decimal_type(self) -> str:
+        """A ``decimal`` as the API reads and writes it: a string with a fixed number of places."""
+        return f"Annotated[Decimal, DecimalString({self.field.precision}, {self.field.scale})]"
+
+    @property
+    def schema_imports(self) -> dict[str, set[str]]:
+        """What :attr:`schema_type` needs from ``app.schemas.common``, by module."""
+        names = {
+            "str": {"NO_NUL"},
+            "text": {"Text"},
+            "int": {"NUMBER"},
+            "bigint": {"NUMBER"},
+            "float": {"NUMBER"},
+            "ref": {"NUMBER"},
+            "decimal": {"DecimalString"},
+            "bool": {"Flag"},
+            "date": {"Date"},
+            "datetime": {"DateTime"},
+        }.get(self.kind, set())
+        if not self.nullable:
+            names = names | {"NOT_NULL"}
+        return {"app.schemas.common": set(names)} if names else {}
 
     @property
     def create_line(self) -> str:
@@ -248,14 +284,17 @@ class FieldView:
 
     @property
     def update_line(self) -> str:
-        """The field's line in the update schema (always optional)."""
-        return f"{self.column}: {self.schema_type} | None = None"
+        """The field's line in the update schema (always optional; null only where allowed)."""
+        if self.nullable:
+            return f"{self.column}: {self.schema_type} | None = None"
+        return f"{self.column}: Annotated[{self.schema_type} | None, NOT_NULL] = None"
 
     @property
     def read_line(self) -> str:
         """The field's line in the read schema."""
         suffix = " | None" if self.nullable else ""
-        return f"{self.column}: {self.py_type}{suffix}"
+        py_type = self.decimal_type if self.kind == "decimal" else self.py_type
+        return f"{self.column}: {py_type}{suffix}"
 
     # -- migration ------------------------------------------------------------------------
 
@@ -317,10 +356,16 @@ class FieldView:
             return f'"{kind.choices[0]}"'
         return f"({choices})[{number} % {len(kind.choices)}]"
 
+    @property
+    def canonical_one(self) -> str:
+        """How the API writes the decimal 1: with every place (``1.00``)."""
+        return f"1.{'0' * (self.field.scale or 0)}" if self.field.scale else "1"
+
     def json_equal(self, got: str, sent: str) -> str:
-        """An expression comparing a returned JSON value with the sent one."""
-        if self.kind == "decimal":
-            return f"Decimal({got}) == Decimal({sent})"
+        """An expression comparing a returned JSON value with the sent one.
+
+        Decimals compare as strings: sent with every place, they come back unchanged.
+        """
         if self.kind == "datetime":
             return f"datetime.fromisoformat({got}) == datetime.fromisoformat({sent})"
         return f"{got} == {sent}"
@@ -331,13 +376,14 @@ class FieldView:
         kind = self.field
         return {
             "str": f'"x" * {(kind.length or 0) + 1}',
-            "text": "12345",
+            "text": '"NUL \\x00 inside"',
             "int": str(INT32_MAX + 1),
-            "bigint": str(INT64_MAX + 1),
-            "float": '"not-a-number"',
-            "decimal": f'"{"9" * ((kind.precision or 1) + 1)}"',
-            "bool": '"maybe"',
-            "date": '"not-a-date"',
+            "bigint": str(JSON_SAFE_MAX + 1),
+            "float": '"1.5"',
+            # A JSON number: decimals travel as strings, so no digit is lost to a float.
+            "decimal": "12.5",
+            "bool": "1",
+            "date": "0",
             "datetime": '"2024-01-01T00:00:00"',
             "uuid": '"not-a-uuid"',
             "json": '"not-an-object"',
@@ -366,7 +412,7 @@ def import_block(imports: dict[str, set[str]], modules: set[str] | None = None) 
 
     def member_key(name: str) -> tuple[int, str]:
         if name.isupper() and len(name) > 1:
-            return (0, name)
+            return (0, name.lower())  # as isort compares them: NO_NUL before NOT_NULL
         return (1, name) if name[:1].isupper() else (2, name)
 
     groups: list[list[str]] = [[], [], []]

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.config import settings
 from app.core.exceptions import ForbiddenError
+from app.core.throttling import login_throttle
 from app.db.database import AsyncSessionLocal
 from app.models.user import User
 from app.repositories.user_repository import UserRepository
+from app.schemas.common import INT32_MAX
 from app.services.auth_service import AuthService
 from app.services.user_service import UserService
 
@@ -52,8 +54,8 @@ TokenDep = Annotated[str, Depends(oauth2_scheme)]
 
 
 async def get_auth_service(session: SessionDep) -> AuthService:
-    """Build the auth service for this request."""
-    return AuthService(UserRepository(session))
+    """Build the auth service for this request; the login throttle is the process's own."""
+    return AuthService(UserRepository(session), login_throttle)
 
 
 async def get_user_service(session: SessionDep) -> UserService:
@@ -66,7 +68,11 @@ UserServiceDep = Annotated[UserService, Depends(get_user_service)]
 
 
 async def get_current_user(token: TokenDep, auth: AuthServiceDep) -> User:
-    """Return the owner of the bearer token (401 when it is missing, invalid or expired)."""
+    """Return the owner of the bearer token.
+
+    401 when it is missing, invalid, expired, or older than the owner's last change of email,
+    password or status.
+    """
     return await auth.user_from_token(token)
 
 
@@ -101,9 +107,10 @@ class Pagination:
 MAX_PAGE_SIZE = 100
 
 
+# Bounded: a larger offset would overflow the database's integers; no table has that many rows.
 async def get_pagination(
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1)] = 20,
+    offset: Annotated[int, Query(ge=0, le=INT32_MAX)] = 0,
+    limit: Annotated[int, Query(ge=1, le=INT32_MAX)] = 20,
 ) -> Pagination:
     """Read `offset` and `limit` from the query string; a page holds at most 100 rows."""
     # Capped rather than refused: a client asking for "everything" still gets a bounded page.

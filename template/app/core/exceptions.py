@@ -9,6 +9,7 @@ __all__ = [
     "ConflictError",
     "ForbiddenError",
     "NotFoundError",
+    "TooManyRequestsError",
     "UnauthorizedError",
 ]
 
@@ -63,3 +64,13 @@ class ConflictError(AppError):
     """The request conflicts with the current state (for example a taken email)."""
 
     status_code = HTTPStatus.CONFLICT
+
+
+class TooManyRequestsError(AppError):
+    """Too many attempts; the client may try again after `retry_after` seconds."""
+
+    status_code = HTTPStatus.TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
+        self.retry_after = retry_after

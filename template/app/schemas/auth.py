@@ -1,19 +1,33 @@
 """Request and response shapes of the auth endpoints."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
+from app.schemas.common import INT32_MAX, NO_NUL
 from app.schemas.user import Email
 
-__all__ = ["LoginRequest", "TokenPayload", "TokenResponse"]
+__all__ = ["LoginPassword", "LoginRequest", "TokenForm", "TokenPayload", "TokenResponse"]
+
+# No minimum: accounts made under an older rule still log in. The maximum bounds hashing work.
+LoginPassword = Annotated[str, Field(max_length=128), NO_NUL]
 
 
 class LoginRequest(BaseModel):
     """JSON credentials."""
 
     email: Email
-    password: str
+    password: LoginPassword
+
+
+class TokenForm(BaseModel):
+    """OAuth2 password-flow credentials, sent as a form (username = email)."""
+
+    grant_type: Literal["password"] | None = None
+    username: Email
+    password: LoginPassword
+    scope: Annotated[str, Field(max_length=1024), NO_NUL] = ""
 
 
 class TokenResponse(BaseModel):
@@ -26,6 +40,9 @@ class TokenResponse(BaseModel):
 class TokenPayload(BaseModel):
     """The claims of a decoded access token."""
 
-    sub: str
+    # A user id as the users table stores it; anything else is a forged or foreign token.
+    sub: Annotated[int, Field(ge=1, le=INT32_MAX)]
+    # The credentials fingerprint the token was issued with (see core.security).
+    fpr: Annotated[str, Field(max_length=64)]
     iat: datetime
     exp: datetime

@@ -1,12 +1,16 @@
 """Authentication: credentials in, access tokens out, tokens back to users."""
 
-from app.core.exceptions import ForbiddenError, UnauthorizedError
+import hmac
+
+from app.core.exceptions import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from app.core.security import (
     create_access_token,
+    credentials_fingerprint,
     decode_access_token,
     verify_dummy_password,
     verify_password,
 )
+from app.core.throttling import LoginThrottle
 from app.models.user import User
 from app.repositories.user_repository import UserRepository
 
@@ -14,13 +18,15 @@ __all__ = ["AuthService"]
 
 # One message for unknown emails and wrong passwords: no account enumeration.
 _BAD_CREDENTIALS = "Incorrect email or password"
+_BAD_TOKEN = "Could not validate credentials"
 
 
 class AuthService:
     """Logins and token checks."""
 
-    def __init__(self, users: UserRepository) -> None:
+    def __init__(self, users: UserRepository, throttle: LoginThrottle) -> None:
         self.users = users
+        self.throttle = throttle
 
     async def authenticate(self, email: str, password: str) -> User:
         """Return the active user owning these credentials, upgrading an outdated hash."""
@@ -38,17 +44,31 @@ class AuthService:
             await self.users.update(user, {"hashed_password": new_hash})
         return user
 
-    async def login(self, email: str, password: str) -> str:
-        """Return an access token for valid credentials."""
-        user = await self.authenticate(email, password)
-        return create_access_token(user.id)
+    async def login(self, email: str, password: str, *, client: str) -> str:
+        """Return an access token for valid credentials, unless `client` or the account is
+        throttled after too many failures."""
+        account = email.strip().lower()
+        # Checked before the password, so a throttled attacker learns nothing from guesses.
+        wait = await self.throttle.retry_after(account=account, client=client)
+        if wait is not None:
+            raise TooManyRequestsError("Too many failed logins; try again later", retry_after=wait)
+        try:
+            user = await self.authenticate(account, password)
+        except UnauthorizedError:
+            await self.throttle.record_failure(account=account, client=client)
+            raise
+        await self.throttle.record_success(account=account)
+        return create_access_token(user)
 
     async def user_from_token(self, token: str) -> User:
-        """Return the user a valid token was issued to."""
+        """Return the user a valid token was issued to, if their credentials are unchanged."""
         payload = decode_access_token(token)
-        if payload is None or not payload.sub.isdecimal():
-            raise UnauthorizedError("Could not validate credentials")
-        user = await self.users.get(int(payload.sub))
-        if user is None:
-            raise UnauthorizedError("Could not validate credentials")
+        if payload is None:
+            raise UnauthorizedError(_BAD_TOKEN)
+        user = await self.users.get(payload.sub)
+        # A token outlives no change of email, password or status: its fingerprint would differ.
+        if user is None or not hmac.compare_digest(
+            payload.fpr.encode(), credentials_fingerprint(user).encode()
+        ):
+            raise UnauthorizedError(_BAD_TOKEN)
         return user

@@ -3,9 +3,16 @@ from datetime import timedelta
 from httpx import AsyncClient
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.config import settings
 from app.core.security import create_access_token
 from app.models.user import User
 from tests.conftest import USER_PASSWORD
+
+
+async def login(client: AsyncClient, email: str, password: str) -> dict[str, str]:
+    response = await client.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
 async def test_register_user(client: AsyncClient) -> None:
@@ -114,7 +121,7 @@ async def test_me_without_a_token_is_unauthorized(client: AsyncClient) -> None:
 
 
 async def test_me_with_an_expired_token_is_unauthorized(client: AsyncClient, user: User) -> None:
-    token = create_access_token(user.id, expires_delta=timedelta(seconds=-1))
+    token = create_access_token(user, expires_delta=timedelta(seconds=-1))
 
     response = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
 
@@ -122,7 +129,7 @@ async def test_me_with_an_expired_token_is_unauthorized(client: AsyncClient, use
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
-async def test_me_of_a_deactivated_user_is_forbidden(
+async def test_tokens_issued_before_a_deactivation_are_unauthorized(
     client: AsyncClient, session: AsyncSession, user: User, user_token_headers: dict[str, str]
 ) -> None:
     user.is_active = False
@@ -130,5 +137,116 @@ async def test_me_of_a_deactivated_user_is_forbidden(
 
     response = await client.get("/api/v1/auth/me", headers=user_token_headers)
 
+    assert response.status_code == 401
+
+
+async def test_a_token_of_an_inactive_user_is_forbidden(
+    client: AsyncClient, session: AsyncSession, user: User
+) -> None:
+    user.is_active = False
+    await session.commit()
+    token = create_access_token(user)
+
+    response = await client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+
     assert response.status_code == 403
     assert response.json() == {"detail": "Inactive user"}
+
+
+async def test_a_password_change_revokes_earlier_tokens(
+    client: AsyncClient, user: User, user_token_headers: dict[str, str]
+) -> None:
+    other_session = await login(client, user.email, USER_PASSWORD)
+
+    changed = await client.post(
+        "/api/v1/users/me/password",
+        headers=user_token_headers,
+        json={"current_password": USER_PASSWORD, "new_password": "a-brand-new-password"},
+    )
+
+    assert changed.status_code == 204
+    for headers in (user_token_headers, other_session):
+        assert (await client.get("/api/v1/auth/me", headers=headers)).status_code == 401
+    fresh = await login(client, user.email, "a-brand-new-password")
+    assert (await client.get("/api/v1/auth/me", headers=fresh)).status_code == 200
+
+
+async def test_an_email_change_revokes_earlier_tokens(
+    client: AsyncClient, user_token_headers: dict[str, str]
+) -> None:
+    changed = await client.patch(
+        "/api/v1/users/me", headers=user_token_headers, json={"email": "renamed@example.com"}
+    )
+
+    assert changed.status_code == 200
+    assert (await client.get("/api/v1/auth/me", headers=user_token_headers)).status_code == 401
+    fresh = await login(client, "renamed@example.com", USER_PASSWORD)
+    assert (await client.get("/api/v1/auth/me", headers=fresh)).status_code == 200
+
+
+async def test_a_name_change_keeps_tokens_valid(
+    client: AsyncClient, user_token_headers: dict[str, str]
+) -> None:
+    changed = await client.patch(
+        "/api/v1/users/me", headers=user_token_headers, json={"full_name": "Ann Smith"}
+    )
+
+    assert changed.status_code == 200
+    assert (await client.get("/api/v1/auth/me", headers=user_token_headers)).status_code == 200
+
+
+async def test_token_responses_are_never_cached(client: AsyncClient, user: User) -> None:
+    for response in (
+        await client.post(
+            "/api/v1/auth/login", json={"email": user.email, "password": USER_PASSWORD}
+        ),
+        await client.post(
+            "/api/v1/auth/token", data={"username": user.email, "password": USER_PASSWORD}
+        ),
+    ):
+        assert response.status_code == 200
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_repeated_failed_logins_for_an_account_are_refused_with_429(
+    client: AsyncClient, user: User
+) -> None:
+    limit = settings.login_failures_per_account.amount
+    for _ in range(limit):
+        failed = await client.post(
+            "/api/v1/auth/login", json={"email": user.email, "password": "wrong-password"}
+        )
+        assert failed.status_code == 401
+
+    # The right password waits too, on both login endpoints.
+    refused = await client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": USER_PASSWORD}
+    )
+    form = await client.post(
+        "/api/v1/auth/token", data={"username": user.email, "password": USER_PASSWORD}
+    )
+
+    assert refused.status_code == form.status_code == 429
+    assert (
+        0 < int(refused.headers["Retry-After"]) <= settings.login_failures_per_account.get_expiry()
+    )
+    assert refused.json() == {"detail": "Too many failed logins; try again later"}
+
+
+async def test_repeated_failed_logins_from_a_client_are_refused_with_429(
+    client: AsyncClient, user: User
+) -> None:
+    limit = settings.login_failures_per_client.amount
+    for number in range(limit):
+        failed = await client.post(
+            "/api/v1/auth/login",
+            json={"email": f"guess{number}@example.com", "password": USER_PASSWORD},
+        )
+        assert failed.status_code == 401
+
+    refused = await client.post(
+        "/api/v1/auth/login", json={"email": user.email, "password": USER_PASSWORD}
+    )
+
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0

@@ -1,9 +1,11 @@
+import secrets
+
 import pytest
 from pydantic import ValidationError
 
 from app.core.config import PLACEHOLDER_SECRET_KEY, Settings, normalize_database_url
 
-STRONG_KEY = "k" * 64
+STRONG_KEY = secrets.token_urlsafe(64)
 
 
 def make_settings(**values: object) -> Settings:
@@ -52,6 +54,63 @@ def test_short_secret_key_is_refused_outside_local() -> None:
 
 def test_short_secret_key_is_allowed_locally() -> None:
     assert make_settings(SECRET_KEY="short", ENVIRONMENT="local").SECRET_KEY == "short"
+
+
+@pytest.mark.parametrize(
+    "key", ["a" * 32, "k" * 64, "password1234" * 3, secrets.token_hex(16)], ids=lambda key: key[:8]
+)
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_predictable_secret_keys_are_refused_outside_local(key: str, environment: str) -> None:
+    with pytest.raises(ValidationError, match="too predictable"):
+        make_settings(SECRET_KEY=key, ENVIRONMENT=environment)
+
+
+@pytest.mark.parametrize("key", [secrets.token_urlsafe(32), secrets.token_hex(32)])
+def test_random_secret_keys_are_accepted_in_production(key: str) -> None:
+    assert make_settings(SECRET_KEY=key, ENVIRONMENT="production").SECRET_KEY == key
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_debug_is_refused_outside_local(environment: str) -> None:
+    with pytest.raises(ValidationError, match="DEBUG=true"):
+        make_settings(DEBUG=True, ENVIRONMENT=environment)
+    assert make_settings(DEBUG=True, ENVIRONMENT="local").DEBUG is True
+
+
+def test_any_origin_with_credentials_is_refused_outside_local() -> None:
+    with pytest.raises(ValidationError, match="CORS_ORIGINS=\\*"):
+        make_settings(CORS_ORIGINS="*", ENVIRONMENT="production")
+    without_credentials = make_settings(
+        CORS_ORIGINS="*", CORS_ALLOW_CREDENTIALS=False, ENVIRONMENT="production"
+    )
+    assert without_credentials.CORS_ORIGINS == ["*"]
+
+
+@pytest.mark.parametrize(
+    ("environment", "api_docs", "expected"),
+    [
+        ("local", None, True),
+        ("staging", None, True),
+        ("production", None, False),
+        ("production", True, True),
+        ("local", False, False),
+    ],
+)
+def test_api_docs_are_off_in_production_unless_enabled(
+    environment: str, api_docs: bool | None, expected: bool
+) -> None:
+    config = make_settings(ENVIRONMENT=environment, API_DOCS=api_docs)
+
+    assert config.api_docs_enabled is expected
+
+
+def test_login_limits_are_read_in_limits_notation() -> None:
+    config = make_settings(LOGIN_FAILURES_PER_ACCOUNT="3 per 10 minutes")
+
+    assert config.login_failures_per_account.amount == 3
+    assert config.login_failures_per_account.get_expiry() == 600
+    with pytest.raises(ValidationError, match="rate limit"):
+        make_settings(LOGIN_FAILURES_PER_CLIENT="often")
 
 
 def test_algorithm_is_fixed_to_hs256() -> None:

@@ -1,16 +1,38 @@
 from datetime import UTC, datetime, timedelta
 
 import jwt
+import pytest
 from pwdlib import PasswordHash
 from pwdlib.hashers.bcrypt import BcryptHasher
 
 from app.core.config import settings
 from app.core.security import (
     create_access_token,
+    credentials_fingerprint,
     decode_access_token,
     hash_password,
     verify_password,
 )
+from app.models.user import User
+
+
+def make_user(**changes: object) -> User:
+    values: dict[str, object] = {
+        "id": 42,
+        "email": "ann@example.com",
+        "hashed_password": "$argon2id$hash",
+        "is_active": True,
+    }
+    return User(**{**values, **changes})
+
+
+def signed(claims: dict[str, object]) -> str:
+    now = datetime.now(UTC)
+    return jwt.encode(
+        {"iat": now, "exp": now + timedelta(minutes=5), **claims},
+        settings.SECRET_KEY,
+        algorithm=settings.ALGORITHM,
+    )
 
 
 async def test_hash_password_uses_argon2_and_a_fresh_salt() -> None:
@@ -38,25 +60,51 @@ async def test_verify_password_returns_an_argon2_hash_for_a_bcrypt_hash() -> Non
     assert new_hash.startswith("$argon2id$")
 
 
-def test_access_token_carries_subject_issue_and_expiry_times() -> None:
+def test_access_token_carries_subject_fingerprint_issue_and_expiry_times() -> None:
     before = datetime.now(UTC).replace(microsecond=0)
+    user = make_user()
 
-    payload = decode_access_token(create_access_token(42, expires_delta=timedelta(minutes=5)))
+    payload = decode_access_token(create_access_token(user, expires_delta=timedelta(minutes=5)))
 
     assert payload is not None
-    assert payload.sub == "42"
+    assert payload.sub == 42
+    assert payload.fpr == credentials_fingerprint(user)
     assert payload.iat >= before
     assert payload.exp - payload.iat == timedelta(minutes=5)
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"email": "new@example.com"},
+        {"hashed_password": "$argon2id$another-hash"},
+        {"is_active": False},
+        {"id": 43},
+    ],
+    ids=["email", "password", "deactivation", "another-user"],
+)
+def test_the_credentials_fingerprint_changes_with_the_credentials(
+    change: dict[str, object],
+) -> None:
+    assert credentials_fingerprint(make_user(**change)) != credentials_fingerprint(make_user())
+
+
+def test_the_credentials_fingerprint_ignores_profile_changes() -> None:
+    assert credentials_fingerprint(make_user(full_name="Ann")) == credentials_fingerprint(
+        make_user()
+    )
+
+
 def test_expired_token_is_rejected() -> None:
-    assert decode_access_token(create_access_token(1, expires_delta=timedelta(seconds=-1))) is None
+    token = create_access_token(make_user(), expires_delta=timedelta(seconds=-1))
+
+    assert decode_access_token(token) is None
 
 
 def test_token_signed_with_another_key_is_rejected() -> None:
     now = datetime.now(UTC)
     forged = jwt.encode(
-        {"sub": "1", "iat": now, "exp": now + timedelta(minutes=5)},
+        {"sub": "1", "fpr": "x", "iat": now, "exp": now + timedelta(minutes=5)},
         "another-key-that-is-long-enough-for-hs256",
         algorithm="HS256",
     )
@@ -67,7 +115,9 @@ def test_token_signed_with_another_key_is_rejected() -> None:
 def test_unsigned_token_is_rejected() -> None:
     now = datetime.now(UTC)
     unsigned = jwt.encode(
-        {"sub": "1", "iat": now, "exp": now + timedelta(minutes=5)}, key=None, algorithm="none"
+        {"sub": "1", "fpr": "x", "iat": now, "exp": now + timedelta(minutes=5)},
+        key=None,
+        algorithm="none",
     )
 
     assert decode_access_token(unsigned) is None
@@ -75,7 +125,32 @@ def test_unsigned_token_is_rejected() -> None:
 
 def test_token_without_expiry_is_rejected() -> None:
     token = jwt.encode(
-        {"sub": "1", "iat": datetime.now(UTC)}, settings.SECRET_KEY, algorithm=settings.ALGORITHM
+        {"sub": "1", "fpr": "x", "iat": datetime.now(UTC)},
+        settings.SECRET_KEY,
+        algorithm=settings.ALGORITHM,
     )
 
     assert decode_access_token(token) is None
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": str(2**63), "fpr": "x"},
+        {"sub": "9" * 5000, "fpr": "x"},
+        {"sub": "0", "fpr": "x"},
+        {"sub": "not-an-id", "fpr": "x"},
+        {"sub": "1"},
+    ],
+    ids=[
+        "sub-beyond-int64",
+        "sub-of-5000-digits",
+        "sub-zero",
+        "sub-not-a-number",
+        "no-fingerprint",
+    ],
+)
+def test_validly_signed_tokens_with_impossible_claims_are_rejected(
+    claims: dict[str, object],
+) -> None:
+    assert decode_access_token(signed(claims)) is None
