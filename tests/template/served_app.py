@@ -35,14 +35,17 @@ security._password_hash = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8,
 """
 """Launcher code that swaps the app's password hasher for the cheapest Argon2."""
 
-_MIGRATE_AND_SERVE = """
-import sys
-
-import uvicorn
+_MIGRATE = """
 from alembic import command
 from alembic.config import Config
 
 command.upgrade(Config("alembic.ini"), "head")  # as `alembic upgrade head`, one start-up less
+"""
+
+_SERVE = """
+import sys
+
+import uvicorn
 
 from app.main import app
 
@@ -79,15 +82,20 @@ def serve(
     database_url: str,
     *,
     prelude: str = FAST_HASHING,
+    after_migrations: str = "",
     env: Mapping[str, str] | None = None,
 ) -> Iterator[ServedApp]:
-    """Migrate ``database_url`` and serve ``project`` on it; ``prelude`` runs first."""
+    """Migrate ``database_url`` and serve ``project`` on it, in one process.
+
+    ``prelude`` is Python run first, ``after_migrations`` once the schema is there.
+    """
+    script = "\n".join([prelude, _MIGRATE, after_migrations, _SERVE])
     port = free_port()
     log = project / f"uvicorn-{port}.log"
     environment = venv.env({"DATABASE_URL": database_url, **(env or {})})
     with log.open("w") as output:
         server = subprocess.Popen(
-            [str(venv.python), "-c", prelude + _MIGRATE_AND_SERVE, str(port)],
+            [str(venv.python), "-c", script, str(port)],
             cwd=project,
             env=environment,
             stdin=subprocess.DEVNULL,
@@ -166,15 +174,16 @@ def registration(email: str) -> Call:
     return Call("POST", f"{API}/auth/register", {"email": email, "password": "served-pass-123"})
 
 
-def user_emails(database_url: str) -> set[str]:
-    """Every email in the ``users`` table, read straight from the database (not the app)."""
-    query = "SELECT email FROM users"
+def users(database_url: str) -> dict[str, str | None]:
+    """Every user's email and full name, read straight from the database (not the app)."""
+    query = "SELECT email, full_name FROM users"
     if database_url.startswith("sqlite"):
         path = database_url.split(":///", 1)[1]
         with contextlib.closing(sqlite3.connect(path)) as connection:
-            return {row[0] for row in connection.execute(query)}
+            return dict(connection.execute(query).fetchall())
     plain_url = database_url.replace("postgresql+asyncpg://", "postgresql://", 1)
     done = subprocess.run(
-        ["psql", plain_url, "-At", "-c", query], capture_output=True, text=True, check=True
+        ["psql", plain_url, "-AtF", "\t", "-c", query], capture_output=True, text=True, check=True
     )
-    return set(done.stdout.split())
+    rows = (line.split("\t") for line in done.stdout.splitlines())
+    return {email: full_name or None for email, full_name in rows}
