@@ -101,8 +101,8 @@ async def test_concurrent_duplicate_registrations_make_one_account_and_conflicts
 async def test_concurrent_updates_that_read_before_writing_all_succeed(
     served_sessions: async_sessionmaker[AsyncSession], served_client: AsyncClient
 ) -> None:
-    # Each request reads its user (authentication) before it writes: on SQLite, a transaction
-    # that has read cannot wait for another writer's lock, so writes must take it first.
+    # Each request reads its user (authentication) before it writes: once a SQLite transaction
+    # has read, it cannot wait for another writer's lock and fails with "database is locked".
     users = await add_users(served_sessions, *(f"user{i}@{DOMAIN}" for i in range(50)))
 
     responses = await asyncio.gather(
@@ -116,7 +116,9 @@ async def test_concurrent_updates_that_read_before_writing_all_succeed(
 
     assert Counter(r.status_code for r in responses) == {200: 50}
     async with served_sessions() as session:
-        names = await session.scalars(select(User.full_name).where(User.email.endswith(DOMAIN)))
+        names = await session.scalars(
+            select(User.full_name).where(User.email.endswith(f"@{DOMAIN}"))
+        )
         assert set(names) == {user.email for user in users}
 
 
@@ -143,7 +145,7 @@ async def test_a_connection_lost_in_the_middle_of_a_write_does_not_block_later_w
     served_engine: AsyncEngine,
 ) -> None:
     async with served_engine.connect() as connection:
-        await connection.execute(insert(User).values(email=f"lost@{DOMAIN}", hashed_password="x"))
+        await connection.execute(insert(User).values(email=f"lost@{DOMAIN}", hashed_password="-"))
         driver_connection = (await connection.get_raw_connection()).driver_connection
         assert driver_connection is not None
         await driver_connection.close()  # as when the database connection breaks
@@ -152,6 +154,6 @@ async def test_a_connection_lost_in_the_middle_of_a_write_does_not_block_later_w
 
     async with served_engine.begin() as connection:
         await asyncio.wait_for(
-            connection.execute(insert(User).values(email=f"next@{DOMAIN}", hashed_password="x")),
+            connection.execute(insert(User).values(email=f"next@{DOMAIN}", hashed_password="-")),
             timeout=10,
         )
