@@ -136,20 +136,25 @@ def main() -> None:
         work = Path(tmp)
         project = work / "bench"
         render_project({"project_name": "bench"}, project)
-        python = find_python("3.12") or sys.executable
+        python = find_python("3.12")  # the template's default Python
+        if python is None:
+            sys.exit("python3.12 not found on PATH or in pyenv")
         _build_venv(work / "venv", [project], python)
         venv = GeneratedVenv(work / "venv")
         hashing = "" if args.production_hashing else FAST_HASHING
         _print_header(venv, project, args.production_hashing, wrk)
-        with _postgres_admin_url(args.postgres_url) as admin_url:
+        with (
+            _postgres_admin_url(args.postgres_url) as admin_url,
+            _new_database(admin_url) as postgres_url,
+        ):
             targets = [
                 Target(
                     "SQLite, before", f"sqlite+aiosqlite:///{work}/before.db", hashing + BASELINE
                 ),
                 Target("SQLite, now", f"sqlite+aiosqlite:///{work}/now.db", hashing),
             ]
-            if admin_url is not None:
-                targets.append(Target("PostgreSQL", _new_database(admin_url), hashing))
+            if postgres_url is not None:
+                targets.append(Target("PostgreSQL", postgres_url, hashing))
             load = _Wrk(wrk, args.seconds, args.repeat) if wrk else None
             columns = [_measure(venv, project, target, load) for target in targets]
     _print_table([target.label for target in targets], columns)
@@ -198,11 +203,18 @@ def _psql(url: str, sql: str) -> None:
     subprocess.run(["psql", url, "-q", "-c", sql], capture_output=True, check=True)
 
 
-def _new_database(admin_url: str) -> str:
+@contextlib.contextmanager
+def _new_database(admin_url: str | None) -> Iterator[str | None]:
+    if admin_url is None:
+        yield None
+        return
     name = f"gospel_bench_{uuid.uuid4().hex[:8]}"
     _psql(admin_url, f'CREATE DATABASE "{name}"')
     base = admin_url.rpartition("/")[0].replace("postgresql://", "postgresql+asyncpg://", 1)
-    return f"{base}/{name}"
+    try:
+        yield f"{base}/{name}"
+    finally:
+        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _measure(venv: GeneratedVenv, project: Path, target: Target, load: _Wrk | None) -> Rows:
