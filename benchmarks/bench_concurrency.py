@@ -24,7 +24,7 @@ import tempfile
 import uuid
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -60,8 +60,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from app.core.config import settings
 from app.db import database
 
-# The template's connection handling before this benchmark existed: the driver's default busy
-# timeout (5 s), the rollback journal, and a deferred BEGIN for every transaction.
+# The template's connection handling before SQLite writes took turns: the driver's default
+# busy timeout (5 s), the rollback journal, and a deferred BEGIN for every transaction.
 def _configure(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
@@ -119,6 +119,15 @@ class Load:
     failures: int
 
 
+_Run = tuple[Load, Load | None]
+"""The reads of one ``wrk`` run, and the writes beside them if any."""
+
+
+def _median(runs: list[_Run]) -> _Run:
+    """The run of median read rate."""
+    return sorted(runs, key=lambda run: run[0].rate)[len(runs) // 2]
+
+
 def main() -> None:
     """Render, install, serve each target, load it, print the figures."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -156,7 +165,7 @@ def main() -> None:
             if postgres_url is not None:
                 targets.append(Target("PostgreSQL", postgres_url, hashing))
             load = _Wrk(wrk, args.seconds, args.repeat) if wrk else None
-            columns = [_measure(venv, project, target, load) for target in targets]
+            columns = _measure(venv, project, targets, load)
     _print_table([target.label for target in targets], columns)
 
 
@@ -217,65 +226,105 @@ def _new_database(admin_url: str | None) -> Iterator[str | None]:
         _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
-def _measure(venv: GeneratedVenv, project: Path, target: Target, load: _Wrk | None) -> Rows:
+@dataclass
+class _Served:
+    """A target being served: its app, its users' tokens, and its figures so far."""
+
+    target: Target
+    app: ServedApp
+    tokens: dict[str, str]
+    admin: str
+    rows: Rows = field(default_factory=list)
+
+
+def _measure(
+    venv: GeneratedVenv, project: Path, targets: list[Target], load: _Wrk | None
+) -> list[Rows]:
+    """Serve every target at once and measure them in turn, phase by phase.
+
+    Interleaved, so a change in the machine's load does not favour one target.
+    """
     env = {"FIRST_SUPERUSER_EMAIL": ADMIN_EMAIL, "FIRST_SUPERUSER_PASSWORD": ADMIN_PASSWORD}
-    rows: Rows = []
-    with serve(
-        venv,
-        project,
-        target.database_url,
-        prelude=target.prelude,
-        after_migrations=SEED_SUPERUSER,
-        env=env,
-    ) as app:
-        tokens = _sign_up_one_by_one(app, 200)
-        admin = _log_in(app, ADMIN_EMAIL, ADMIN_PASSWORD)
-
-        emails = [f"new{i}@bench.example.com" for i in range(200)]
-        answers, wall = send_concurrently(app.url, [registration(e) for e in emails])
-        made = {e for e, a in zip(emails, answers, strict=True) if a.status == 201}
-        rows += [
-            ("200 concurrent sign-ups", _statuses(answers)),
-            ("  acknowledged rows present", _present(made, set(users(app.database_url)))),
-            ("  wall time", f"{wall:.2f} s"),
-        ]
-
-        twin = "twin@bench.example.com"
-        answers, wall = send_concurrently(app.url, [registration(twin)] * 50)
-        rows += [
-            ("50 concurrent sign-ups of one email", _statuses(answers)),
-            ("  rows with that email", str(int(twin in users(app.database_url)))),
-            ("  wall time", f"{wall:.2f} s"),
-        ]
-
-        names = {email: f"Renamed {i}" for i, email in enumerate(tokens)}
-        updates = [
-            Call("PATCH", f"{API}/users/me", {"full_name": names[email]}, _bearer(token))
-            for email, token in tokens.items()
-        ]
-        answers, wall = send_concurrently(app.url, updates)
-        updated = {e for e, a in zip(tokens, answers, strict=True) if a.status == 200}
-        stored = users(app.database_url)
-        rows += [
-            ("200 concurrent profile updates", _statuses(answers)),
-            (
-                "  acknowledged updates present",
-                _present(updated, {e for e in stored if stored[e] == names.get(e)}),
-            ),
-            ("  wall time", f"{wall:.2f} s"),
-        ]
-
+    with contextlib.ExitStack() as stack:
+        served = []
+        for target in targets:
+            app = stack.enter_context(
+                serve(
+                    venv,
+                    project,
+                    target.database_url,
+                    prelude=target.prelude,
+                    after_migrations=SEED_SUPERUSER,
+                    env=env,
+                )
+            )
+            tokens = _sign_up_one_by_one(app, 200)
+            served.append(_Served(target, app, tokens, _log_in(app, ADMIN_EMAIL, ADMIN_PASSWORD)))
+        for phase in (_sign_ups, _duplicate_sign_ups, _profile_updates):
+            for one in served:
+                one.rows += phase(one)
         if load is not None:
-            reads, _ = load.median(app, admin, [])
-            busy_reads, writes = load.median(app, admin, list(tokens.values()))
-            rows += [
-                (f"list users, {CONNECTIONS} readers", _load(reads)),
-                (f"  the same, {CONNECTIONS} writers busy", _load(busy_reads)),
-                ("  the writes meanwhile", _load(writes) if writes else "-"),
-            ]
-        tracebacks = app.errors().count("Traceback")
-    rows.append(("server tracebacks logged", str(tracebacks)))
-    return rows
+            _read_loads(load, served)
+        for one in served:
+            one.rows.append(("server tracebacks logged", str(one.app.errors().count("Traceback"))))
+    return [one.rows for one in served]
+
+
+def _sign_ups(served: _Served) -> Rows:
+    emails = [f"new{i}@bench.example.com" for i in range(200)]
+    answers, wall = send_concurrently(served.app.url, [registration(e) for e in emails])
+    made = {e for e, a in zip(emails, answers, strict=True) if a.status == 201}
+    return [
+        ("200 concurrent sign-ups", _statuses(answers)),
+        ("  acknowledged rows present", _present(made, set(users(served.app.database_url)))),
+        ("  wall time", f"{wall:.2f} s"),
+    ]
+
+
+def _duplicate_sign_ups(served: _Served) -> Rows:
+    twin = "twin@bench.example.com"
+    answers, wall = send_concurrently(served.app.url, [registration(twin)] * 50)
+    return [
+        ("50 concurrent sign-ups of one email", _statuses(answers)),
+        ("  rows with that email", str(int(twin in users(served.app.database_url)))),
+        ("  wall time", f"{wall:.2f} s"),
+    ]
+
+
+def _profile_updates(served: _Served) -> Rows:
+    names = {email: f"Renamed {i}" for i, email in enumerate(served.tokens)}
+    updates = [
+        Call("PATCH", f"{API}/users/me", {"full_name": names[email]}, _bearer(token))
+        for email, token in served.tokens.items()
+    ]
+    answers, wall = send_concurrently(served.app.url, updates)
+    updated = {e for e, a in zip(served.tokens, answers, strict=True) if a.status == 200}
+    stored = users(served.app.database_url)
+    return [
+        ("200 concurrent profile updates", _statuses(answers)),
+        (
+            "  acknowledged updates present",
+            _present(updated, {e for e in updated if stored[e] == names[e]}),
+        ),
+        ("  wall time", f"{wall:.2f} s"),
+    ]
+
+
+def _read_loads(load: _Wrk, served: list[_Served]) -> None:
+    alone: list[list[_Run]] = [[] for _ in served]
+    busy: list[list[_Run]] = [[] for _ in served]
+    for _ in range(load.repeat):
+        for index, one in enumerate(served):
+            alone[index].append(load.once(one.app, one.admin, []))
+            busy[index].append(load.once(one.app, one.admin, list(one.tokens.values())))
+    for index, one in enumerate(served):
+        reads, _ = _median(alone[index])
+        busy_reads, writes = _median(busy[index])
+        one.rows += [
+            (f"list users, {CONNECTIONS} readers", _load(reads)),
+            (f"  the same, {CONNECTIONS} writers busy", _load(busy_reads)),
+            ("  the writes meanwhile", _load(writes) if writes else "-"),
+        ]
 
 
 def _sign_up_one_by_one(app: ServedApp, count: int) -> dict[str, str]:
@@ -337,12 +386,8 @@ class _Wrk:
     seconds: int
     repeat: int
 
-    def median(self, app: ServedApp, admin: str, writers: list[str]) -> tuple[Load, Load | None]:
-        """The run of median read rate; with ``writers`` tokens, the writes of that run too."""
-        runs = sorted((self._once(app, admin, writers) for _ in range(self.repeat)), key=_rate)
-        return runs[len(runs) // 2]
-
-    def _once(self, app: ServedApp, admin: str, writers: list[str]) -> tuple[Load, Load | None]:
+    def once(self, app: ServedApp, admin: str, writers: list[str]) -> _Run:
+        """Read the users list; with ``writers`` tokens, update their profiles meanwhile."""
         base = [self.path, "--latency", "-t1", f"-c{CONNECTIONS}", f"-d{self.seconds}s"]
         base += ["--timeout", "30s"]
         reads = [*base, "-H", f"Authorization: Bearer {admin}", f"{app.url}{API}/users/?limit=20"]
@@ -356,10 +401,6 @@ class _Wrk:
                 read_output = subprocess.run(reads, capture_output=True, text=True).stdout
                 write_output, _ = writing.communicate()
         return _parse_wrk(read_output), _parse_wrk(write_output)
-
-
-def _rate(run: tuple[Load, Load | None]) -> float:
-    return run[0].rate
 
 
 def _parse_wrk(output: str) -> Load:
