@@ -1,26 +1,30 @@
-"""A generated project with a domain of every field type, served by the real uvicorn.
+"""A generated project served by the real uvicorn, and the HTTP clients that reach it.
 
-Shared by the fuzzing and hostile-request tests (a plain module: conftest names are ambiguous).
+A plain module (conftest names are ambiguous), shared by the fuzzing, hostile-request and
+concurrency tests and by ``benchmarks/bench_concurrency.py``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-import json
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import httpx
+
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, SharedCache
+
+API = "/api/v1"
 
 # Every field type, owned and shared domains, references to domains and to users, defaults.
 FUZZ_DOMAINS: tuple[tuple[str, ...], ...] = (
@@ -62,9 +66,54 @@ FUZZ_DOMAINS: tuple[tuple[str, ...], ...] = (
 SUPERUSER = ("root@example.com", "root-password-123")
 USER = ("user@example.com", "user-password-123")
 
+FAST_HASHING = """
+from pwdlib import PasswordHash
+from pwdlib.hashers.argon2 import Argon2Hasher
+
+from app.core import security
+
+# As the generated test suite does: the cheapest Argon2, so the database path is what counts.
+security._password_hash = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1),))
+"""
+"""Launcher code that swaps the app's password hasher for the cheapest Argon2."""
+
+SEED_SUPERUSER = """
+import asyncio
+
+from app.initial_data import main
+
+asyncio.run(main())  # as `python -m app.initial_data`, from FIRST_SUPERUSER_EMAIL/PASSWORD
+"""
+"""Launcher code, run after the migrations, that creates the first superuser."""
+
+_MIGRATE = """
+from alembic import command
+from alembic.config import Config
+
+command.upgrade(Config("alembic.ini"), "head")  # as `alembic upgrade head`, one start-up less
+"""
+
+# As the image serves it: uvicorn without its `server` banner.
+_SERVE = """
+import sys
+
+import uvicorn
+
+from app.main import app
+
+uvicorn.run(
+    app,
+    host="127.0.0.1",
+    port=int(sys.argv[1]),
+    log_level="warning",
+    server_header=False,
+    access_log=False,
+)
+"""
+
 
 def build_fuzz_project(shared_cache: SharedCache, render: Callable[..., Path]) -> Path:
-    """The project, rendered and given its domains by the real CLI once per session."""
+    """The project with :data:`FUZZ_DOMAINS`, made by the real CLI once per session (read only)."""
 
     def build(root: Path) -> None:
         project = render({"project_name": "fuzzed"}, root / "fuzzed")
@@ -84,125 +133,190 @@ def build_fuzz_project(shared_cache: SharedCache, render: Callable[..., Path]) -
 
 @dataclass(frozen=True)
 class ServedApp:
-    """A running server of the project."""
+    """A running ``uvicorn`` (one worker) serving a project.
 
-    base_url: str
-    log: Path
-    tokens: Mapping[str, str]
+    Attributes:
+        url: The server's base URL.
+        database_url: The database it serves.
+        project: The project it serves.
+        log: What the server prints.
+        tokens: Bearer tokens of the accounts :func:`serve_with_accounts` made, by role.
+    """
+
+    url: str
+    database_url: str
     project: Path
+    log: Path
+    tokens: Mapping[str, str] = field(default_factory=dict)
 
     def server_log(self) -> str:
         """What the server printed so far."""
         return self.log.read_text(encoding="utf-8", errors="replace")
 
+    def errors(self) -> list[str]:
+        """Lines of the server log that show a failure: tracebacks and errors."""
+        markers = ("Traceback", "ERROR", "Exception in ASGI application")
+        return [line for line in self.server_log().splitlines() if any(m in line for m in markers)]
 
-def _free_port() -> int:
-    with socket.socket() as sock:
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
 
 
-def request(
-    url: str, *, method: str = "GET", body: bytes | None = None, headers: Mapping[str, str] = {}
-) -> tuple[int, dict[str, str], bytes]:
-    """Send one request; return the status, headers (lower-case names) and body."""
-    prepared = urllib.request.Request(url, data=body, method=method, headers=dict(headers))
-    try:
-        with urllib.request.urlopen(prepared, timeout=30) as response:
-            status, raw_headers, content = response.status, response.headers, response.read()
-    except urllib.error.HTTPError as error:
-        status, raw_headers, content = error.code, error.headers, error.read()
-    return status, {name.lower(): value for name, value in raw_headers.items()}, content
-
-
-def _login(base_url: str, email: str, password: str) -> str:
-    body = json.dumps({"email": email, "password": password}).encode()
-    status, _, content = request(
-        f"{base_url}/api/v1/auth/login",
-        method="POST",
-        body=body,
-        headers={"Content-Type": "application/json"},
-    )
-    assert status == 200, content
-    token: str = json.loads(content)["access_token"]
-    return token
-
-
 @contextlib.contextmanager
 def serve(
-    project: Path, venv: GeneratedVenv, database_url: str, workdir: Path
+    venv: GeneratedVenv,
+    project: Path,
+    database_url: str,
+    workdir: Path,
+    *,
+    prelude: str = FAST_HASHING,
+    after_migrations: str = "",
+    env: Mapping[str, str] | None = None,
 ) -> Iterator[ServedApp]:
-    """Migrate `database_url`, create a superuser and a user, and serve the app with uvicorn."""
-    env: dict[str, Any] = {
-        "DATABASE_URL": database_url,
-        "ENVIRONMENT": "local",
-        "FIRST_SUPERUSER_EMAIL": SUPERUSER[0],
-        "FIRST_SUPERUSER_PASSWORD": SUPERUSER[1],
-    }
-    for step in (("alembic", "upgrade", "head"), ("python", "-m", "app.initial_data")):
-        done = venv.run(*step, cwd=project, env=env)
-        assert done.returncode == 0, f"{' '.join(step)}: {done.stderr[-4000:]}"
-    port = _free_port()
-    log = workdir / f"server-{port}.log"
-    # The image's command: uvicorn without its `server` banner.
-    command = [
-        str(venv.bin("uvicorn")),
-        "app.main:app",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--no-server-header",
-        "--no-access-log",
-    ]
+    """Migrate ``database_url`` and serve ``project`` on it, in one process.
+
+    ``prelude`` is Python run first, ``after_migrations`` once the schema is there; the server's
+    log is written in ``workdir`` (the project may be a shared, read-only rendering).
+    """
+    script = "\n".join([prelude, _MIGRATE, after_migrations, _SERVE])
+    port = free_port()
+    log = workdir / f"uvicorn-{port}.log"
+    environment = venv.env({"DATABASE_URL": database_url, "ENVIRONMENT": "local", **(env or {})})
     with log.open("w") as output:
         server = subprocess.Popen(
-            command, cwd=project, env=venv.env(env), stdout=output, stderr=subprocess.STDOUT
+            [str(venv.python), "-c", script, str(port)],
+            cwd=project,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
         )
-    base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_until_up(base_url, server, log)
-        body = json.dumps({"email": USER[0], "password": USER[1]}).encode()
-        status, _, _ = request(
-            f"{base_url}/api/v1/auth/register",
-            method="POST",
-            body=body,
-            headers={"Content-Type": "application/json"},
-        )
-        assert status == 201
-        tokens = {"superuser": _login(base_url, *SUPERUSER), "user": _login(base_url, *USER)}
-        yield ServedApp(base_url, log, tokens, project)
+        app = ServedApp(f"http://127.0.0.1:{port}", database_url, project, log)
+        _wait_until_up(app, server)
+        yield app
     finally:
         server.terminate()
         try:
-            server.wait(timeout=20)
+            server.wait(timeout=15)
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
 
 
-def _wait_until_up(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+def _wait_until_up(app: ServedApp, server: subprocess.Popen[bytes]) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server exited:\n{log.read_text()[-4000:]}")
-        with contextlib.suppress(OSError):
-            if request(f"{base_url}/health")[0] == 200:
+            raise RuntimeError(f"uvicorn exited {server.returncode}:\n{app.server_log()[-4000:]}")
+        with contextlib.suppress(httpx.TransportError):
+            if httpx.get(f"{app.url}/health", timeout=1).status_code == 200:
                 return
-        time.sleep(0.2)
-    raise RuntimeError(f"the server did not start:\n{log.read_text()[-4000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(f"uvicorn did not answer within 60 s:\n{app.server_log()[-4000:]}")
 
 
-def server_errors(log: str) -> list[str]:
-    """Lines of the server log that show a failure: tracebacks and errors."""
-    markers = ("Traceback", "ERROR", "Exception in ASGI application")
-    return [line for line in log.splitlines() if any(marker in line for marker in markers)]
+@contextlib.contextmanager
+def serve_with_accounts(
+    venv: GeneratedVenv, project: Path, database_url: str, workdir: Path
+) -> Iterator[ServedApp]:
+    """:func:`serve`, with a superuser and a user signed up and their tokens in ``tokens``."""
+    env = {"FIRST_SUPERUSER_EMAIL": SUPERUSER[0], "FIRST_SUPERUSER_PASSWORD": SUPERUSER[1]}
+    with serve(
+        venv, project, database_url, workdir, after_migrations=SEED_SUPERUSER, env=env
+    ) as app:
+        signed_up = httpx.post(
+            f"{app.url}{API}/auth/register", json={"email": USER[0], "password": USER[1]}
+        )
+        assert signed_up.status_code == 201, signed_up.text
+        yield replace(app, tokens={"superuser": log_in(app, *SUPERUSER), "user": log_in(app, *USER)})
+
+
+def log_in(app: ServedApp, email: str, password: str) -> str:
+    """An access token for ``email``."""
+    response = httpx.post(f"{app.url}{API}/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    token: str = response.json()["access_token"]
+    return token
+
+
+@dataclass(frozen=True)
+class Call:
+    """One HTTP request to send."""
+
+    method: str
+    path: str
+    json: Any = None
+    headers: Mapping[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What came back: a status code, or the name of the transport error; and its body."""
+
+    status: int | str
+    body: Any = None
+
+
+def send_concurrently(base_url: str, calls: list[Call]) -> tuple[list[Answer], float]:
+    """Send every call at once, each on its own connection; the answers and the wall time."""
+    return asyncio.run(_send_all(base_url, calls))
+
+
+async def _send_all(base_url: str, calls: list[Call]) -> tuple[list[Answer], float]:
+    limits = httpx.Limits(max_connections=len(calls), max_keepalive_connections=0)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=120) as client:
+        start = time.perf_counter()
+        answers = await asyncio.gather(*(_send(client, call) for call in calls))
+        return list(answers), time.perf_counter() - start
+
+
+async def _send(client: httpx.AsyncClient, call: Call) -> Answer:
+    try:
+        response = await client.request(
+            call.method, call.path, json=call.json, headers=dict(call.headers or {})
+        )
+    except httpx.TransportError as error:  # a dropped connection is a failure too
+        return Answer(type(error).__name__)
+    is_json = response.headers.get("content-type", "").startswith("application/json")
+    return Answer(response.status_code, response.json() if is_json else response.text)
+
+
+def registration(email: str) -> Call:
+    """A sign-up request for ``email``."""
+    return Call("POST", f"{API}/auth/register", {"email": email, "password": "served-pass-123"})
+
+
+def users(database_url: str) -> dict[str, str | None]:
+    """Every user's email and full name, read straight from the database (not the app)."""
+    query = "SELECT email, full_name FROM users"
+    if database_url.startswith("sqlite"):
+        path = database_url.split(":///", 1)[1]
+        with contextlib.closing(sqlite3.connect(path)) as connection:
+            return dict(connection.execute(query).fetchall())
+    done = subprocess.run(
+        ["psql", plain_url(database_url), "-AtF", "\t", "-c", query],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    rows = (line.split("\t") for line in done.stdout.splitlines())
+    return {email: full_name or None for email, full_name in rows}
 
 
 def asyncpg_url(url: str) -> str:
     """SQLAlchemy's async form of a ``postgresql://`` URL."""
     return url.replace("postgresql://", "postgresql+asyncpg://", 1)
+
+
+def plain_url(url: str) -> str:
+    """The ``postgresql://`` form of SQLAlchemy's async URL, for psql."""
+    return url.replace("postgresql+asyncpg://", "postgresql://", 1)
 
 
 def schemathesis() -> list[str]:

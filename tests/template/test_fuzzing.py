@@ -21,8 +21,7 @@ from served_app import (
     build_fuzz_project,
     clean_env,
     schemathesis,
-    serve,
-    server_errors,
+    serve_with_accounts,
 )
 
 if TYPE_CHECKING:
@@ -58,7 +57,7 @@ def _fuzz(app: ServedApp, workdir: Path, name: str, *options: str) -> str:
             "--config-file",
             str(config),
             "run",
-            f"{app.base_url}/api/v1/openapi.json",
+            f"{app.url}/api/v1/openapi.json",
             "--checks",
             "all",
             "--max-examples",
@@ -92,14 +91,14 @@ def _fuzz_every_way(app: ServedApp, workdir: Path) -> None:
     _fuzz(app, workdir, "superuser", "--header", superuser, *own)
     only_own = [option for path in OWN_CREDENTIALS for option in ("--include-path", path)]
     _fuzz(app, workdir, "user", "--header", user, *only_own)
-    assert server_errors(app.server_log()) == [], app.server_log()[-12000:]
+    assert app.errors() == [], app.server_log()[-12000:]
 
 
 def test_the_fuzzer_finds_nothing_on_sqlite(
     fuzz_project: Path, generated_venv: GeneratedVenv, tmp_path: Path
 ) -> None:
     url = f"sqlite+aiosqlite:///{tmp_path / 'fuzz.db'}"
-    with serve(fuzz_project, generated_venv, url, tmp_path) as app:
+    with serve_with_accounts(generated_venv, fuzz_project, url, tmp_path) as app:
         _fuzz_every_way(app, tmp_path)
 
 
@@ -107,5 +106,6 @@ def test_the_fuzzer_finds_nothing_on_sqlite(
 def test_the_fuzzer_finds_nothing_on_postgresql(
     fuzz_project: Path, generated_venv: GeneratedVenv, postgres_database: str, tmp_path: Path
 ) -> None:
-    with serve(fuzz_project, generated_venv, asyncpg_url(postgres_database), tmp_path) as app:
+    url = asyncpg_url(postgres_database)
+    with serve_with_accounts(generated_venv, fuzz_project, url, tmp_path) as app:
         _fuzz_every_way(app, tmp_path)

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from served_app import ServedApp, build_fuzz_project, serve, server_errors
+from served_app import ServedApp, build_fuzz_project, serve
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, SharedCache
@@ -39,11 +39,10 @@ def app(
     """The fuzz project served on a fresh SQLite database for this module."""
     project = build_fuzz_project(shared_cache, render_project)
     workdir = tmp_path_factory.mktemp("hostile")
-    with serve(
-        project, generated_venv, f"sqlite+aiosqlite:///{workdir / 'app.db'}", workdir
-    ) as served:
+    database_url = f"sqlite+aiosqlite:///{workdir / 'app.db'}"
+    with serve(generated_venv, project, database_url, workdir) as served:
         yield served
-        assert server_errors(served.server_log()) == [], served.server_log()[-8000:]
+        assert served.errors() == [], served.server_log()[-8000:]
 
 
 class RawResponse:
@@ -64,7 +63,7 @@ class RawResponse:
 
 
 def _exchange(app: ServedApp, head: str, body_chunks: Iterable[bytes] = ()) -> RawResponse:
-    port = int(app.base_url.rsplit(":", 1)[1])
+    port = int(app.url.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(head.encode("latin-1"))
         for chunk in body_chunks:
