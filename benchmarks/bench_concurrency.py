@@ -262,7 +262,8 @@ def _measure(
         if load is not None:
             _read_loads(load, served)
         for one in served:
-            one.rows.append(("server tracebacks logged", str(sum("Traceback" in line for line in one.app.errors()))))
+            tracebacks = sum("Traceback" in line for line in one.app.errors())
+            one.rows.append(("server tracebacks logged", str(tracebacks)))
     return [one.rows for one in served]
 
 

@@ -234,7 +234,8 @@ def serve_with_accounts(
             f"{app.url}{API}/auth/register", json={"email": USER[0], "password": USER[1]}
         )
         assert signed_up.status_code == 201, signed_up.text
-        yield replace(app, tokens={"superuser": log_in(app, *SUPERUSER), "user": log_in(app, *USER)})
+        tokens = {"superuser": log_in(app, *SUPERUSER), "user": log_in(app, *USER)}
+        yield replace(app, tokens=tokens)
 
 
 def log_in(app: ServedApp, email: str, password: str) -> str:
