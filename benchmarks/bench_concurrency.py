@@ -335,7 +335,6 @@ def _sign_up_one_by_one(app: ServedApp, count: int) -> dict[str, str]:
     return tokens
 
 
-
 def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
