@@ -9,6 +9,7 @@ docs/cli.md). Keep imports here light: ``gospel --help`` must not import copier,
 
 from __future__ import annotations
 
+import logging
 import os
 import signal
 import sys
@@ -153,6 +154,10 @@ def _exit_code(error: GospelError) -> int:
 
 def _fail(message: str, exit_code: int) -> NoReturn:
     first_line = " ".join(message.split()) or "failed"
+    if exit_code > 128:
+        # A prompt stopped by a signal leaves prompt_toolkit's asyncio tasks pending; at exit,
+        # asyncio would log each of them after the one line below.
+        logging.getLogger("asyncio").disabled = True
     if _terminated_by and sys.stderr.isatty():
         # A signal can stop a prompt mid-line, where Ctrl-C would have ended the line.
         typer.echo(err=True)
