@@ -73,7 +73,7 @@ async def count_users(sessions: async_sessionmaker[AsyncSession], *emails: str) 
 
 
 def token_headers(user: User) -> dict[str, str]:
-    return {"Authorization": f"Bearer {create_access_token(user.id)}"}
+    return {"Authorization": f"Bearer {create_access_token(user)}"}
 
 
 async def test_concurrent_registrations_all_succeed(
