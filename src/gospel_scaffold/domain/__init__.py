@@ -4,9 +4,9 @@ The modules split the work the way the command runs it:
 
 - :mod:`~gospel_scaffold.domain.naming`: domain names (singular, plural, class, table, URL).
 - :mod:`~gospel_scaffold.domain.fields`: the field spec (``name:type[:args][:modifier...]``).
-- :mod:`~gospel_scaffold.domain.project`: what the target project already holds.
+- :mod:`~gospel_scaffold.domain.target_project`: what the target project already holds.
 - :mod:`~gospel_scaffold.domain.render`: per-field snippets and the Jinja environment.
-- :mod:`~gospel_scaffold.domain.spec`: resolving ``ref`` fields to the domains they point at.
+- :mod:`~gospel_scaffold.domain.spec`: the domain spec, ``ref`` fields resolved to their targets.
 - :mod:`~gospel_scaffold.domain.generate`: every generated file of a domain.
 - :mod:`~gospel_scaffold.domain.formatting`: the project's own ``ruff format``.
 - :mod:`~gospel_scaffold.domain.database`: was a migration applied? (read-only).

@@ -18,7 +18,6 @@ from gospel_scaffold.domain.migration import (
 )
 from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.plan import ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.project import Project, find_project
 from gospel_scaffold.domain.record import DomainRecord, Edit, load_records, record_path
 from gospel_scaffold.domain.registry import (
     BackPopulates,
@@ -26,8 +25,8 @@ from gospel_scaffold.domain.registry import (
     add_model_import,
     add_router,
 )
-from gospel_scaffold.domain.render import DomainSpec
-from gospel_scaffold.domain.spec import USER_NAMES, build_spec
+from gospel_scaffold.domain.spec import USER_NAMES, DomainSpec, build_spec
+from gospel_scaffold.domain.target_project import Project, find_project
 from gospel_scaffold.errors import TargetExistsError
 
 __all__ = ["AddRequest", "domain_files", "plan_add"]

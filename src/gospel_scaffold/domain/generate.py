@@ -7,12 +7,11 @@ from typing import Any
 
 from gospel_scaffold.domain.render import (
     INT32_MAX,
-    DomainSpec,
     FieldView,
-    RefTarget,
     import_block,
     render_template,
 )
+from gospel_scaffold.domain.spec import DomainSpec, RefTarget
 
 __all__ = ["render_domain", "views_of"]
 

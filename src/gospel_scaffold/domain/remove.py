@@ -12,7 +12,6 @@ from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
 from gospel_scaffold.domain.naming import domain_names
 from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.project import Project, find_project
 from gospel_scaffold.domain.record import DomainRecord, load_records, record_path
 from gospel_scaffold.domain.registry import (
     BackPopulates,
@@ -21,6 +20,7 @@ from gospel_scaffold.domain.registry import (
     remove_router,
 )
 from gospel_scaffold.domain.spec import build_spec
+from gospel_scaffold.domain.target_project import Project, find_project
 from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
 
 __all__ = ["RemoveRequest", "plan_remove"]

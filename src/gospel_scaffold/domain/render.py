@@ -6,72 +6,21 @@ values for the tests) are made here, field by field, so the templates stay simpl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from gospel_scaffold.domain.fields import Field
 from gospel_scaffold.domain.naming import DomainNames, pascal_case
+from gospel_scaffold.domain.spec import RefTarget
 
 __all__ = [
-    "DomainSpec",
     "FieldView",
-    "RefTarget",
     "render_template",
 ]
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
-
-
-@dataclass(frozen=True)
-class RefTarget:
-    """The domain a ``ref`` field points at.
-
-    Attributes:
-        names: Its names (for ``users``: class ``User``, module ``user``).
-        model_module: Its model module under ``app.models`` (``user``, ``customers``).
-        repository_module: Its repository module under ``app.repositories``.
-        repository_class: Its repository class.
-        owner: Whether its rows belong to users (their owner must match the caller's).
-        is_user: Whether the target is the built-in users table.
-        fields: Its fields (for building rows in the tests), empty for users.
-        back_populates: The collection added to it (``payments``).
-        ambiguous: Several foreign keys point at it, so relationships name theirs.
-    """
-
-    names: DomainNames
-    model_module: str
-    repository_module: str
-    repository_class: str
-    owner: bool
-    is_user: bool
-    fields: tuple[Field, ...] = ()
-    back_populates: str = ""
-    ambiguous: bool = False
-
-
-@dataclass(frozen=True)
-class DomainSpec:
-    """Everything needed to render a domain.
-
-    Attributes:
-        names: The domain's names.
-        fields: Its fields, in order.
-        owner: Whether rows belong to the user who created them.
-        refs: Targets of its ``ref`` fields, by field name.
-        owner_back_populates: The collection added to ``User`` for the owner relationship.
-        samples: For the tests: specs of every domain a sample row needs, by plural name.
-        owner_ambiguous: Another foreign key also points at ``users``.
-    """
-
-    names: DomainNames
-    fields: tuple[Field, ...]
-    owner: bool
-    refs: dict[str, RefTarget] = field(default_factory=dict)
-    owner_back_populates: str = ""
-    samples: dict[str, DomainSpec] = field(default_factory=dict)
-    owner_ambiguous: bool = False
 
 
 def _py_literal(value: Any) -> str:

@@ -1,18 +1,18 @@
-"""Resolve a domain's references: which models, repositories and records its ``ref`` fields use."""
+"""A domain's spec (:class:`DomainSpec`) and its ``ref`` fields resolved to their targets."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 
 from gospel_scaffold.domain.fields import Field, parse_fields
 from gospel_scaffold.domain.naming import DomainNames, domain_names
-from gospel_scaffold.domain.project import Project
 from gospel_scaffold.domain.record import DomainRecord
-from gospel_scaffold.domain.render import DomainSpec, RefTarget
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
+from gospel_scaffold.domain.target_project import Project
 from gospel_scaffold.errors import InvalidInputError
 
-__all__ = ["USER_NAMES", "build_spec"]
+__all__ = ["USER_NAMES", "DomainSpec", "RefTarget", "build_spec"]
 
 USER_NAMES = DomainNames(
     singular="user",
@@ -25,6 +25,56 @@ USER_NAMES = DomainNames(
     title="user",
 )
 """The built-in users domain of every generated project."""
+
+
+@dataclass(frozen=True)
+class RefTarget:
+    """The domain a ``ref`` field points at.
+
+    Attributes:
+        names: Its names (for ``users``: class ``User``, module ``user``).
+        model_module: Its model module under ``app.models`` (``user``, ``customers``).
+        repository_module: Its repository module under ``app.repositories``.
+        repository_class: Its repository class.
+        owner: Whether its rows belong to users (their owner must match the caller's).
+        is_user: Whether the target is the built-in users table.
+        fields: Its fields (for building rows in the tests), empty for users.
+        back_populates: The collection added to it (``payments``).
+        ambiguous: Several foreign keys point at it, so relationships name theirs.
+    """
+
+    names: DomainNames
+    model_module: str
+    repository_module: str
+    repository_class: str
+    owner: bool
+    is_user: bool
+    fields: tuple[Field, ...] = ()
+    back_populates: str = ""
+    ambiguous: bool = False
+
+
+@dataclass(frozen=True)
+class DomainSpec:
+    """Everything needed to render a domain.
+
+    Attributes:
+        names: The domain's names.
+        fields: Its fields, in order.
+        owner: Whether rows belong to the user who created them.
+        refs: Targets of its ``ref`` fields, by field name.
+        owner_back_populates: The collection added to ``User`` for the owner relationship.
+        samples: For the tests: specs of every domain a sample row needs, by plural name.
+        owner_ambiguous: Another foreign key also points at ``users``.
+    """
+
+    names: DomainNames
+    fields: tuple[Field, ...]
+    owner: bool
+    refs: dict[str, RefTarget] = field(default_factory=dict)
+    owner_back_populates: str = ""
+    samples: dict[str, DomainSpec] = field(default_factory=dict)
+    owner_ambiguous: bool = False
 
 
 def _resolve_names(ref: str) -> DomainNames:
