@@ -62,7 +62,9 @@ def test_apply_writes_the_slice_and_records_it(project: Path) -> None:
     record = load_record(project, "payments")
     assert record is not None
     assert record.fields == PAYMENTS
-    assert set(record.files) >= {"app/models/payments.py", record.migration["path"]}
+    assert "app/models/payments.py" in record.files
+    assert [m.operation for m in record.migrations] == ["create-table"]
+    assert (project / record.migration["path"]).is_file()
     assert {edit.kind for edit in record.edits} == {"router", "model_registry", "back_populates"}
     customers_revision = load_record(project, "customers")
     assert customers_revision is not None
@@ -87,7 +89,7 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "specs", "error", "message"),
     [
-        ("order", ["total:int"], InvalidInputError, "'order' is an SQL reserved word"),
+        ("values", ["total:int"], InvalidInputError, "would name the table, and it is an SQL"),
         ("Payments", ["total:int"], InvalidInputError, "lower-case snake_case"),
         ("payments", ["order:int"], InvalidInputError, "'order' is an SQL reserved word"),
         ("payments", ["total:money"], InvalidInputError, "unknown type 'money'"),
@@ -98,8 +100,6 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
         ("payments", ["customer:ref:customers"], InvalidInputError, "'customers' does not exist"),
         ("payments", ["x:ref:nope"], InvalidInputError, "domain 'nope' does not exist"),
         ("bus", ["x:int"], InvalidInputError, "--singular bus --plural buses"),
-        ("payments", ["payer:ref:payments"], InvalidInputError, "cannot reference itself"),
-        ("categories", ["parent:ref:category:null"], InvalidInputError, "parent category"),
         ("payments", [], InvalidInputError, "at least one field"),
     ],
 )

@@ -6,10 +6,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gospel_scaffold import __version__
 from gospel_scaffold.domain.apply import check_targets
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
-from gospel_scaffold.domain.generate import render_domain, views_of
+from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import (
     check_identifier_lengths,
     new_revision,
@@ -18,15 +19,29 @@ from gospel_scaffold.domain.migration import (
 )
 from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.plan import ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.record import DomainRecord, Edit, load_records, record_path
+from gospel_scaffold.domain.record import (
+    DomainRecord,
+    Edit,
+    GeneratedFile,
+    MigrationRecord,
+    load_records,
+    record_path,
+)
 from gospel_scaffold.domain.registry import (
     BackPopulates,
     add_back_populates,
     add_model_import,
     add_router,
 )
+from gospel_scaffold.domain.slice import (
+    domain_files,
+    other_edits,
+    render_files,
+    with_edits,
+    without_edits,
+)
 from gospel_scaffold.domain.spec import USER_NAMES, DomainSpec, build_spec
-from gospel_scaffold.domain.target_project import Project, find_project
+from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
 from gospel_scaffold.errors import TargetExistsError
 
 __all__ = ["AddRequest", "domain_files", "plan_add"]
@@ -55,19 +70,6 @@ class AddRequest:
     force: bool = False
 
 
-def domain_files(names: DomainNames) -> dict[str, str]:
-    """Return the generated files of a domain by step, paths relative to the project root."""
-    return {
-        "model": f"app/models/{names.module}.py",
-        "schemas": f"app/schemas/{names.module}.py",
-        "repository": f"app/repositories/{names.repository_module}.py",
-        "service": f"app/services/{names.service_module}.py",
-        "routes": f"app/api/routes/{names.module}.py",
-        "unit_tests": f"tests/unit/test_{names.service_module}.py",
-        "integration_tests": f"tests/integration/test_{names.module}_routes.py",
-    }
-
-
 _SUMMARIES = {
     "model": "Create {path} with table definition",
     "schemas": "Create {path} with Create/Update/Read schemas",
@@ -93,11 +95,19 @@ def _change(
     force: bool,
     generated: bool,
     domain: str = "",
+    others: list[BackPopulates] | None = None,
 ) -> FileChange:
     before = project.read(path)
     summary = _SUMMARIES[step].format(path=path)
-    if before == after:
-        return FileChange(path, "unchanged", step, summary, before, after)
+    # Lines other domains added to this file (relationships) are theirs: compare without them
+    # and put them back in whatever is written.
+    others = others or []
+    own = before
+    if before is not None and others:
+        own = without_edits(before, path, others, project.line_length)
+    if own == after:
+        return FileChange(path, "unchanged", step, summary, before, before)
+    after = with_edits(after, path, others, project.line_length)
     if before is None:
         return FileChange(path, "create", step, summary, before, after)
     if generated and not force:
@@ -135,16 +145,11 @@ def plan_add(request: AddRequest) -> Plan:
     records = load_records(project.root)
     record = records.get(names.plural)
     if record is not None:
-        if record.fields != request.specs or record.owner != request.owner:
-            raise TargetExistsError(
-                f"Domain {names.plural!r} already exists with other fields "
-                f"({' '.join(record.fields)}); remove it first with "
-                f"`gospel remove-domain {names.plural}`"
-            )
+        _refuse_other_spec(record, request)
         names = domain_names(record.plural, singular=record.singular, plural=record.plural)
     else:
         _refuse_existing(project, names)
-    spec = build_spec(names, fields, request.owner, project, records)
+    spec = build_spec(names, fields, request.owner, project, records, record=record)
     views = views_of(spec)
     check_identifier_lengths(names, views, request.owner)
     formatter = Formatter.for_project(project.root)
@@ -157,13 +162,15 @@ def plan_add(request: AddRequest) -> Plan:
         plural=names.plural,
         owner=request.owner,
         fields=list(request.specs),
+        generator=__version__,
     )
-    files = domain_files(names)
-    rendered = render_domain(spec)
     generated: list[FileChange] = []
-    for step, path in files.items():
-        text = formatter.format(rendered[step], path)
-        new_record.files[path] = sha256_text(text)
+    for step, (path, text) in zip(
+        domain_files(names), render_files(spec, formatter).items(), strict=True
+    ):
+        new_record.files[path] = GeneratedFile.of(text)
+        plan.pristine.append(text)
+        current = project.read(path)
         generated.append(
             _change(
                 project,
@@ -173,40 +180,58 @@ def plan_add(request: AddRequest) -> Plan:
                 force=request.force,
                 generated=True,
                 domain=names.plural,
+                others=other_edits(records, names.plural, path, current=current),
             )
         )
     edits = _plan_edits(project, spec, new_record)
-    if record is not None and record.migration:
-        revision, down = record.migration["revision"], record.migration.get("down_revision")
-        create_date = record.migration["create_date"]
+    if record is not None and record.migrations:
+        # Migrations are never written again: the recorded ones stand as they are.
+        new_record.migrations = list(record.migrations)
+        first = record.migrations[0]
+        current = project.read(first.path)
+        if current is None:
+            plan.notes.append(f"{first.path} is missing: it was not written again")
+        migration_change = FileChange(
+            first.path,
+            "unchanged",
+            "migration",
+            _SUMMARIES["migration"].format(path=first.path),
+            current,
+            current,
+        )
     else:
         down = single_head(project.heads())
         revision, create_date = new_revision("add-domain", names.plural, down)
-    migration = render_migration(
-        names,
-        views,
-        owner=request.owner,
-        revision=revision,
-        down_revision=down or None,
-        create_date=create_date,
-    )
-    migration_text = formatter.format(migration.text, migration.path)
-    new_record.files[migration.path] = sha256_text(migration_text)
-    new_record.migration = {
-        "path": migration.path,
-        "revision": revision,
-        "down_revision": down or "",
-        "create_date": create_date,
-    }
-    migration_change = _change(
-        project,
-        migration.path,
-        "migration",
-        migration_text,
-        force=request.force,
-        generated=True,
-        domain=names.plural,
-    )
+        migration = render_migration(
+            names,
+            views,
+            owner=request.owner,
+            revision=revision,
+            down_revision=down or None,
+            create_date=create_date,
+        )
+        migration_text = formatter.format(migration.text, migration.path)
+        new_record.migrations = [
+            MigrationRecord(
+                operation="create-table",
+                path=migration.path,
+                revision=revision,
+                down_revision=down or "",
+                create_date=create_date,
+                sha256=sha256_text(migration_text),
+            )
+        ]
+        migration_change = _change(
+            project,
+            migration.path,
+            "migration",
+            migration_text,
+            force=request.force,
+            generated=True,
+            domain=names.plural,
+        )
+    if record is not None and all(change.action == "unchanged" for change in generated):
+        new_record.generator = record.generator
     by_step = {change.step: change for change in generated}
     plan.changes = [
         *(by_step[s] for s in ("model", "schemas", "repository", "service", "routes")),
@@ -225,6 +250,9 @@ def plan_add(request: AddRequest) -> Plan:
             generated=False,
         )
     )
+    note = uncommitted_note(project.root)
+    if note is not None:
+        plan.notes.append(note)
     check_targets(plan)
     plan.checklist = _checklist(plan)
     if not plan.changed:
@@ -232,6 +260,23 @@ def plan_add(request: AddRequest) -> Plan:
             f"Domain {names.plural!r} is already added and up to date: nothing to do."
         )
     return plan
+
+
+def _refuse_other_spec(record: DomainRecord, request: AddRequest) -> None:
+    if record.owner != request.owner:
+        kind = "owned (rows belong to users)" if record.owner else "shared (--no-owner)"
+        asked = "--owner" if request.owner else "--no-owner"
+        raise TargetExistsError(
+            f"Domain {record.plural!r} already exists as a {kind} domain, not {asked}; "
+            f"remove it first with `gospel remove-domain {record.plural}` to change that"
+        )
+    if record.fields != request.specs:
+        raise TargetExistsError(
+            f"Domain {record.plural!r} already exists with other fields "
+            f"({' '.join(record.fields)}); change them with `gospel add-field` and "
+            f"`gospel remove-field`, or remove the domain first with "
+            f"`gospel remove-domain {record.plural}`"
+        )
 
 
 def _refuse_existing(project: Project, names: DomainNames) -> None:

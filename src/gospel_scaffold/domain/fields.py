@@ -220,11 +220,12 @@ def parse_field(spec: str) -> Field:
             f"name {name!r} is generated for every domain",
             "id, created_at, updated_at, owner and owner_id are added for you",
         )
-    reason = reason_name_is_refused(name)
-    if reason is not None:
-        raise _fail(spec, f"name {name!r} {reason}", "choose another field name")
     if kind not in FIELD_TYPES:
         raise _fail(spec, f"unknown type {kind!r}", f"types are {_TYPE_HELP}")
+    # A ref's name is a relationship (Python only); its column is `<name>_id`.
+    reason = reason_name_is_refused(name, sql=kind != "ref")
+    if reason is not None:
+        raise _fail(spec, f"name {name!r} {reason}", "choose another field name")
     if kind == "ref" and name.endswith("_id"):
         raise _fail(
             spec,
@@ -232,7 +233,7 @@ def parse_field(spec: str) -> Field:
             f"use {name[:-3]}:ref:... (the column becomes {name})",
         )
     takes_args = kind in ("decimal", "enum", "ref") or (
-        kind == "str" and bool(rest) and rest[0].isdigit()
+        kind == "str" and bool(rest) and re.fullmatch(r"[+-]?\d+", rest[0]) is not None
     )
     args = rest[0] if takes_args and rest else None
     modifiers = rest[1:] if takes_args and rest else rest

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gospel_scaffold.domain.inflection import engine
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.errors import InvalidInputError
 
@@ -60,32 +61,24 @@ def pascal_case(snake: str) -> str:
 
 
 def _singular_of(word: str) -> str:
-    import inflect  # lazy: keeps `gospel --help` fast
-
-    engine = inflect.engine()
     head, _, last = word.rpartition("_")
-    singular = engine.singular_noun(last)
+    singular = engine().singular_noun(last)
     if singular is False or not isinstance(singular, str):
         return word
     return f"{head}_{singular}" if head else singular
 
 
 def _plural_of(word: str) -> str:
-    import inflect
-
-    engine = inflect.engine()
     head, _, last = word.rpartition("_")
-    plural = str(engine.plural_noun(last))
+    plural = str(engine().plural_noun(last))
     return f"{head}_{plural}" if head else plural
 
 
 def _refuse_mangled_singular(name: str, singular: str) -> None:
     # inflect reads "bus" as the plural of "bu": a word whose own plural is not just "+s"
     # ("buses", "campuses") is already singular, so deriving a singular from it mangles it.
-    import inflect
-
     last = name.rpartition("_")[2]
-    own_plural = str(inflect.engine().plural_noun(last))
+    own_plural = str(engine().plural_noun(last))
     if own_plural in (last, last + "s"):
         return
     plural = name.removesuffix(last) + own_plural
@@ -95,16 +88,23 @@ def _refuse_mangled_singular(name: str, singular: str) -> None:
     )
 
 
-def _check(name: str, what: str) -> None:
+def _check(name: str, what: str, *, sql: bool = False) -> None:
+    # Only the plural reaches SQL (as the table name): `orders` (singular `order`) is fine.
     if not SNAKE_CASE.match(name):
         raise InvalidInputError(
             f"{what} {name!r} is not valid: use lower-case snake_case such as 'payments' or "
             "'invoice_items'"
         )
-    reason = reason_name_is_refused(name)
+    reason = reason_name_is_refused(name, sql=sql)
     if reason is not None:
+        if sql and reason_name_is_refused(name, sql=False) is None:
+            raise InvalidInputError(
+                f"{what} {name!r} would name the table, and it {reason}; choose another name, "
+                f"or set the names with --singular NAME --plural NAME"
+            )
         raise InvalidInputError(
-            f"{what} {name!r} {reason}; choose another name (for example 'customer_{name}')"
+            f"{what} {name!r} {reason}; choose another name (for example 'customer_{name}'), "
+            "or set the names with --singular NAME --plural NAME"
         )
 
 
@@ -143,7 +143,7 @@ def domain_names(
     elif plural is None:
         plural = name if name != singular else _plural_of(singular)
     _check(singular, "Singular form")
-    _check(plural, "Plural form")
+    _check(plural, "Plural form (the table)", sql=True)
     words = plural.split("_")
     return DomainNames(
         singular=singular,

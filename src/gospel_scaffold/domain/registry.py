@@ -29,6 +29,7 @@ __all__ = [
     "add_back_populates",
     "add_model_import",
     "add_router",
+    "format_call",
     "format_call_assignment",
     "remove_back_populates",
     "remove_model_import",
@@ -105,6 +106,17 @@ def format_call_assignment(
         return f"{head}\n{pad}    {joined}\n{pad})\n"
     inner = "".join(f"{pad}    {arg},\n" for arg in args)
     return f"{target} = {func}(\n{inner}{pad})\n"
+
+
+def format_call(func: str, args: Sequence[str], *, indent: int, line_length: int) -> str:
+    """Format the call statement ``func(args)`` like ruff: one line, hugged, or one per line."""
+    joined = ", ".join(args)
+    if indent + len(func) + len(joined) + 2 <= line_length:
+        return f"{func}({joined})\n"
+    if indent + 4 + len(joined) <= line_length:
+        return f"{func}(\n    {joined}\n)\n"
+    inner = "".join(f"    {arg},\n" for arg in args)
+    return f"{func}(\n{inner})\n"
 
 
 def _parse(source: str, path: str) -> cst.Module:
@@ -418,7 +430,12 @@ def add_router(
         assert isinstance(template, cst.SimpleStatementLine)
         receiver = _dotted(template.body[0].value.func).removesuffix(".include_router")  # type: ignore[attr-defined]
         statement = cst.parse_statement(
-            f'{receiver}.include_router({module}.router, prefix="{prefix}", tags=["{tag}"])\n'
+            format_call(
+                f"{receiver}.include_router",
+                [f"{module}.router", f'prefix="{prefix}"', f'tags=["{tag}"]'],
+                indent=0,
+                line_length=line_length,
+            )
         )
         body.insert(includes[-1] + 1, statement)
     return tree.with_changes(body=body).code

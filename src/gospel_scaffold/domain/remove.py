@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gospel_scaffold._git import try_git
 from gospel_scaffold.domain.database import migration_applied
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
@@ -19,8 +21,9 @@ from gospel_scaffold.domain.registry import (
     remove_model_import,
     remove_router,
 )
+from gospel_scaffold.domain.slice import other_edits, without_edits
 from gospel_scaffold.domain.spec import build_spec
-from gospel_scaffold.domain.target_project import Project, find_project
+from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
 from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
 
 __all__ = ["RemoveRequest", "plan_remove"]
@@ -93,16 +96,15 @@ def plan_remove(request: RemoveRequest) -> Plan:
     plan = Plan(
         operation="remove-domain", domain=record.plural, root=project.root, names=names.describe()
     )
-    migration_path = record.migration.get("path", "")
     modified: list[str] = []
-    for path, digest in record.files.items():
-        if path == migration_path:
-            continue
+    for path, generated in record.files.items():
         current = project.read(path)
         if current is None:
             plan.notes.append(f"{path} was already deleted")
             continue
-        if sha256_text(current) != digest and not request.force:
+        others = other_edits(records, record.plural, path, current=current)
+        own = without_edits(current, path, others, project.line_length) if others else current
+        if not generated.matches(own) and not request.force:
             modified.append(path)
             continue
         plan.changes.append(FileChange(path, "delete", "file", f"Delete {path}", current, None))
@@ -122,6 +124,9 @@ def plan_remove(request: RemoveRequest) -> Plan:
                 record_file, "delete", "record", f"Delete {record_file}", current_record, None
             )
         )
+    note = uncommitted_note(project.root)
+    if note is not None:
+        plan.notes.append(note)
     plan.checklist = [
         ChecklistItem(change.step, change.summary, done=change.action != "keep")
         for change in plan.changes
@@ -169,6 +174,17 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
     return changes
 
 
+def _committed(project: Project, path: str) -> bool | None:
+    """Whether git knows ``path`` (staged, or in any commit); ``None`` outside a repository."""
+    if shutil.which("git") is None:
+        return None
+    tracked = try_git(project.root, "ls-files", "--", path)
+    if tracked is None:
+        return None
+    history = try_git(project.root, "log", "--all", "-1", "--format=%H", "--", path)
+    return bool(tracked.strip() or (history or "").strip())
+
+
 def _migration_changes(
     project: Project,
     record: DomainRecord,
@@ -176,32 +192,43 @@ def _migration_changes(
     plan: Plan,
     force: bool,
 ) -> list[FileChange]:
-    path = record.migration.get("path")
-    revision = record.migration.get("revision")
-    if not path or not revision:
+    if not record.migrations:
         plan.notes.append("The record names no migration: none was removed or written")
         return []
-    current = project.read(path)
-    if current is None:
-        plan.notes.append(f"{path} was already deleted")
+    first = record.migrations[0]
+    current = project.read(first.path)
+    if current is None and len(record.migrations) == 1:
+        plan.notes.append(f"{first.path} was already deleted")
         return []
-    revisions = project.revisions()
-    followed = [r.revision for r in revisions if revision in r.down_revisions]
-    applied = migration_applied(project, revision)
-    pristine = sha256_text(current) == record.files.get(path) or force
-    if applied.applied is False and not followed and pristine:
-        plan.notes.append(f"Deleted the migration: it was never applied ({applied.reason})")
-        return [FileChange(path, "delete", "migration", f"Delete {path}", current, None)]
-    if applied.applied:
-        why = f"it was applied ({applied.reason})"
-    elif applied.applied is None:
-        why = f"gospel cannot tell whether it was applied ({applied.reason}), so it plays safe"
-    elif followed:
-        why = f"later migrations follow it ({', '.join(followed)})"
+    why = ""
+    if len(record.migrations) > 1:
+        why = "fields were added or removed since, in later migrations"
     else:
-        why = "you modified it"
+        followed = [r.revision for r in project.revisions() if first.revision in r.down_revisions]
+        committed = _committed(project, first.path)
+        applied = migration_applied(project, first.revision)
+        pristine = force or (current is not None and sha256_text(current) == first.sha256)
+        if committed:
+            # Others may have pulled and applied it: deleting it would strand their databases.
+            why = "it is committed in git, so other databases may have applied it"
+        elif applied.applied:
+            why = f"it was applied ({applied.reason})"
+        elif applied.applied is None:
+            why = f"gospel cannot tell whether it was applied ({applied.reason}), so it plays safe"
+        elif followed:
+            why = f"later migrations follow it ({', '.join(followed)})"
+        elif not pristine:
+            why = "you modified it"
+        else:
+            plan.notes.append(f"Deleted the migration: it was never applied ({applied.reason})")
+            assert current is not None
+            return [
+                FileChange(first.path, "delete", "migration", f"Delete {first.path}", current, None)
+            ]
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    spec = build_spec(names, parse_fields(record.fields), record.owner, project, records)
+    spec = build_spec(
+        names, parse_fields(record.fields), record.owner, project, records, record=record
+    )
     views = views_of(spec)
     head = single_head(project.heads())
     new_id, create_date = new_revision("remove-domain", record.plural, head)
@@ -215,7 +242,7 @@ def _migration_changes(
         drop=True,
     )
     text = Formatter.for_project(project.root).format(drop.text, drop.path)
-    plan.notes.append(f"Wrote a drop migration instead of deleting {path}: {why}")
+    plan.notes.append(f"Wrote a drop migration instead of deleting {first.path}: {why}")
     return [
         FileChange(
             drop.path, "create", "migration", f"Write the drop migration {drop.path}", None, text

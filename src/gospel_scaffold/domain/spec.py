@@ -161,6 +161,7 @@ def build_spec(
     project: Project,
     records: dict[str, DomainRecord],
     *,
+    record: DomainRecord | None = None,
     seen: frozenset[str] = frozenset(),
 ) -> DomainSpec:
     """Resolve every reference of a domain (and, for the tests, of the domains it references).
@@ -171,6 +172,8 @@ def build_spec(
         owner: Whether its rows have an owner.
         project: The project.
         records: Every record of the project.
+        record: The domain's own record, when it exists: the collections it already added to
+            other models keep their names, so adding a field never renames them.
         seen: Domains already being resolved (guards against cycles).
 
     Returns:
@@ -189,15 +192,23 @@ def build_spec(
         counts["users"] += 1
     refs: dict[str, RefTarget] = {}
     samples: dict[str, DomainSpec] = {}
-    for item, target_names, record in resolved:
+    existing = {
+        edit.detail["back_populates"]: edit.detail["attribute"]
+        for edit in (record.edits if record is not None else [])
+        if edit.kind == "back_populates"
+    }
+    for item, target_names, target_record in resolved:
         ambiguous = counts[target_names.plural] > 1
-        attribute = f"{names.plural}_as_{item.name}" if ambiguous else names.plural
-        refs[item.name] = _target(target_names, record, attribute, ambiguous=ambiguous)
-        if record is not None and record.plural not in seen and record.plural not in samples:
-            samples[record.plural] = build_spec(
+        attribute = existing.get(item.name) or (
+            f"{names.plural}_as_{item.name}" if ambiguous else names.plural
+        )
+        refs[item.name] = _target(target_names, target_record, attribute, ambiguous=ambiguous)
+        plural = target_names.plural
+        if target_record is not None and plural not in seen and plural not in samples:
+            samples[plural] = build_spec(
                 target_names,
                 list(refs[item.name].fields),
-                record.owner,
+                target_record.owner,
                 project,
                 records,
                 seen=seen | {names.plural},

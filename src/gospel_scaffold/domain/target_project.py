@@ -16,6 +16,7 @@ __all__ = [
     "Revision",
     "find_project",
     "read_revisions",
+    "uncommitted_note",
 ]
 
 _REVISION = re.compile(r"^revision(?:\s*:\s*[\w\[\], |]+)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -155,27 +156,52 @@ def _line_length(root: Path) -> int:
     return value if isinstance(value, int) else 88
 
 
+_MARKERS = ("app/db/database.py", "app/api/routes/__init__.py", "migrations/versions")
+
+
 def find_project(directory: Path) -> Project:
-    """Return the gospel project at ``directory``.
+    """Return the gospel project at ``directory`` or the nearest one above it (as git does).
 
     Args:
-        directory: The project root (the current directory or ``--project``).
+        directory: Where the command runs (the current directory or ``--project``).
 
     Returns:
         The project, with its models scanned.
 
     Raises:
-        ProjectError: ``directory`` is not a project made by ``gospel new``.
+        ProjectError: Neither ``directory`` nor any folder above it is a project made by
+            ``gospel new``.
     """
-    root = directory.resolve()
-    missing = [
-        name
-        for name in ("app/db/database.py", "app/api/routes/__init__.py", "migrations/versions")
-        if not (root / name).exists()
-    ]
-    if missing:
-        raise ProjectError(
-            f"{root} is not a project made by `gospel new` (missing {', '.join(missing)}); "
-            "run the command inside the project or pass --project DIR"
-        )
-    return Project(root=root, line_length=_line_length(root), models=_scan_models(root))
+    start = directory.resolve()
+    for root in (start, *start.parents):
+        if all((root / name).exists() for name in _MARKERS):
+            return Project(root=root, line_length=_line_length(root), models=_scan_models(root))
+    missing = [name for name in _MARKERS if not (start / name).exists()]
+    raise ProjectError(
+        f"{start} is not a project made by `gospel new` (missing {', '.join(missing)}, here and "
+        "in every folder above); run the command inside the project or pass --project DIR"
+    )
+
+
+def uncommitted_note(root: Path) -> str | None:
+    """Return a note when the project's git tree has uncommitted changes, else ``None``."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None:
+        return None
+    done = subprocess.run(
+        [git, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no", "--", "."],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        return None
+    count = len(done.stdout.strip().splitlines())
+    return (
+        f"Note: the git tree already had {count} uncommitted change(s) before this run; "
+        "review everything with `git diff` before you commit"
+    )
