@@ -14,7 +14,15 @@ from typing import Annotated, NoReturn
 import typer
 
 from gospel_scaffold import __version__
-from gospel_scaffold.commands import add_domain, check, new, remove_domain, update
+from gospel_scaffold.commands import (
+    add_domain,
+    add_field,
+    check,
+    new,
+    remove_domain,
+    remove_field,
+    update,
+)
 from gospel_scaffold.errors import GospelError
 
 __all__ = ["app", "main"]
@@ -54,6 +62,8 @@ def _root(
 app.command("new")(new.command)
 app.command("add-domain")(add_domain.command)
 app.command("remove-domain")(remove_domain.command)
+app.command("add-field")(add_field.command)
+app.command("remove-field")(remove_field.command)
 app.command("check")(check.command)
 app.command("update")(update.command)
 

@@ -53,7 +53,7 @@ def test_removing_an_unknown_domain_is_one_line(shop_project: Path, run_gospel: 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "Error: No domain 'ghosts' was added with gospel add-domain in this project "
-        "(domains it can remove: none)"
+        "(its domains: none)"
     ]
 
 

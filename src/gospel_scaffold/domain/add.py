@@ -36,6 +36,7 @@ from gospel_scaffold.domain.registry import (
 from gospel_scaffold.domain.slice import (
     domain_files,
     other_edits,
+    relationship_sides,
     render_files,
     with_edits,
     without_edits,
@@ -346,30 +347,7 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             text, module=names.module, class_name=names.class_name, path=database_path
         ),
     )
-    # (module of the other model, its class, the new model's attribute, collection, ambiguous)
-    sides = [
-        (
-            target.model_module,
-            target.names.class_name,
-            name,
-            target.back_populates,
-            target.ambiguous,
-        )
-        for name, target in spec.refs.items()
-    ]
-    if spec.owner:
-        sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
-    for module, class_name, back, attribute, ambiguous in sides:
-        column = "owner_id" if back == "owner" else f"{back}_id"
-        side = BackPopulates(
-            class_name=class_name,
-            attribute=attribute,
-            target_class=names.class_name,
-            target_module=f"app.models.{names.module}",
-            back_populates=back,
-            foreign_keys=f"{names.class_name}.{column}" if ambiguous else "",
-        )
-        path = f"app/models/{module}.py"
+    for path, side in relationship_sides(spec):
         edit(
             path,
             "relationships",

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from gospel_scaffold.errors import ProjectError
+from gospel_scaffold.errors import InvalidInputError, ProjectError
 
 __all__ = [
     "RECORD_DIR",
@@ -44,6 +44,7 @@ __all__ = [
     "GeneratedFile",
     "MigrationRecord",
     "blob_id",
+    "find_record",
     "load_record",
     "load_records",
     "record_path",
@@ -258,6 +259,22 @@ def _migrate_v1(data: dict[str, Any]) -> dict[str, Any]:
         "files": {path: {"sha256": digest, "blob": None} for path, digest in files.items()},
         "migrations": migrations,
     }
+
+
+def find_record(records: dict[str, DomainRecord], name: str) -> DomainRecord:
+    """Return the record of the domain called ``name`` (singular or plural).
+
+    Raises:
+        InvalidInputError: No domain of that name was added with gospel.
+    """
+    for record in records.values():
+        if name in (record.plural, record.singular):
+            return record
+    known = ", ".join(sorted(records)) or "none"
+    raise InvalidInputError(
+        f"No domain {name!r} was added with gospel add-domain in this project "
+        f"(its domains: {known})"
+    )
 
 
 def load_record(root: Path, plural: str) -> DomainRecord | None:

@@ -14,7 +14,7 @@ from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
 from gospel_scaffold.domain.naming import domain_names
 from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.record import DomainRecord, load_records, record_path
+from gospel_scaffold.domain.record import DomainRecord, find_record, load_records, record_path
 from gospel_scaffold.domain.registry import (
     BackPopulates,
     remove_back_populates,
@@ -24,7 +24,7 @@ from gospel_scaffold.domain.registry import (
 from gospel_scaffold.domain.slice import other_edits, without_edits
 from gospel_scaffold.domain.spec import build_spec
 from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
-from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
+from gospel_scaffold.errors import ProjectError, TargetExistsError
 
 __all__ = ["RemoveRequest", "plan_remove"]
 
@@ -42,17 +42,6 @@ class RemoveRequest:
     name: str
     project: Path = field(default_factory=Path.cwd)
     force: bool = False
-
-
-def _find_record(records: dict[str, DomainRecord], name: str) -> DomainRecord:
-    for record in records.values():
-        if name in (record.plural, record.singular):
-            return record
-    known = ", ".join(sorted(records)) or "none"
-    raise InvalidInputError(
-        f"No domain {name!r} was added with gospel add-domain in this project "
-        f"(domains it can remove: {known})"
-    )
 
 
 def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> list[str]:
@@ -85,7 +74,7 @@ def plan_remove(request: RemoveRequest) -> Plan:
     """
     project = find_project(request.project)
     records = load_records(project.root)
-    record = _find_record(records, request.name)
+    record = find_record(records, request.name)
     users = _referenced_by(record, records)
     if users:
         raise ProjectError(

@@ -18,6 +18,7 @@ from gospel_scaffold.domain.spec import DomainSpec
 __all__ = [
     "domain_files",
     "other_edits",
+    "relationship_sides",
     "render_files",
     "with_edits",
     "without_edits",
@@ -71,6 +72,41 @@ def other_edits(
             return index if index >= 0 else len(current)
 
         found.sort(key=position)
+    return found
+
+
+def relationship_sides(spec: DomainSpec) -> list[tuple[str, BackPopulates]]:
+    """Return the collections ``spec`` adds to other models, with the file of each.
+
+    The owner's collection on ``User`` comes first, then one per reference to another model.
+    """
+    names = spec.names
+    # (module of the other model, its class, the new model's attribute, collection, ambiguous)
+    sides = [
+        (
+            target.model_module,
+            target.names.class_name,
+            name,
+            target.back_populates,
+            target.ambiguous,
+        )
+        for name, target in spec.refs.items()
+        if target.names.plural != names.plural
+    ]
+    if spec.owner:
+        sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
+    found: list[tuple[str, BackPopulates]] = []
+    for module, class_name, back, attribute, ambiguous in sides:
+        column = "owner_id" if back == "owner" else f"{back}_id"
+        side = BackPopulates(
+            class_name=class_name,
+            attribute=attribute,
+            target_class=names.class_name,
+            target_module=f"app.models.{names.module}",
+            back_populates=back,
+            foreign_keys=f"{names.class_name}.{column}" if ambiguous else "",
+        )
+        found.append((f"app/models/{module}.py", side))
     return found
 
 
