@@ -101,6 +101,7 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
         ("payments", ["x:ref:nope"], InvalidInputError, "domain 'nope' does not exist"),
         ("bus", ["x:int"], InvalidInputError, "--singular bus --plural buses"),
         ("payments", [], InvalidInputError, "at least one field"),
+        ("categories", ["parent:ref:categories"], InvalidInputError, "must be nullable"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_writes_nothing(

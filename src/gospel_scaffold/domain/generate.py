@@ -24,7 +24,8 @@ def views_of(spec: DomainSpec) -> list[FieldView]:
 def _targets(spec: DomainSpec) -> list[RefTarget]:
     unique: dict[str, RefTarget] = {}
     for target in spec.refs.values():
-        unique.setdefault(target.names.plural, target)
+        if not target.is_self:  # the service's own repository finds those rows
+            unique.setdefault(target.names.plural, target)
     return list(unique.values())
 
 
@@ -67,14 +68,17 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
     if refs or spec.owner:
         imports["sqlalchemy"].add("ForeignKey")
         imports["sqlalchemy.orm"].add("relationship")
-        imports.setdefault("typing", set()).add("TYPE_CHECKING")
     for view in refs:
         assert view.target is not None
+        if view.target.is_self:
+            continue
         type_checking.add(
             f"from app.models.{view.target.model_module} import {view.target.names.class_name}"
         )
     if spec.owner:
         type_checking.add("from app.models.user import User")
+    if type_checking:
+        imports.setdefault("typing", set()).add("TYPE_CHECKING")
     enums = [view for view in views if view.kind == "enum"]
     exports = sorted([spec.names.class_name, *(view.enum_class for view in enums)])
     return render_template(
@@ -87,6 +91,7 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
             "enums": enums,
             "fields": views,
             "refs": refs,
+            "self_refs": [view for view in refs if view.target and view.target.is_self],
             "owner": spec.owner,
             "owner_back_populates": spec.owner_back_populates,
             "owner_ambiguous": spec.owner_ambiguous,
@@ -212,6 +217,7 @@ def _service(spec: DomainSpec, views: list[FieldView]) -> str:
             "update_actor": actors.update,
             "uniques": uniques,
             "unique_tuple": _unique_tuple(views),
+            "self_refs": [view for view in refs if view.target and view.target.is_self],
         },
     )
 
@@ -255,6 +261,8 @@ def _routes(spec: DomainSpec) -> str:
 def _unit_value(view: FieldView, number: str) -> str:
     if view.kind == "ref":
         assert view.target is not None
+        if view.target.is_self:
+            return "None"
         return f"{view.target.names.singular.upper()}_ID"
     if view.kind == "enum":
         return f"list({view.enum_class})[{number} % {len(view.field.choices)}]"
@@ -337,6 +345,9 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "second": second,
             "uniques": [view for view in unit_views if view.unique],
             "refs": [view for view in unit_views if view.kind == "ref"],
+            "self_refs": [
+                view for view in unit_views if view.kind == "ref" and view.target.is_self
+            ],
             "var": names.singular,
             "writer": writer,
             "update_actor_arg": f", {writer}" if _Actors.of(spec).update else "",
@@ -367,6 +378,9 @@ def _payload_steps(
             assert view.target is not None
             if view.target.is_user:
                 entries.append((view.column, f"{creator}.id"))
+                continue
+            if view.target.is_self:
+                entries.append((view.column, "None"))
                 continue
             target_spec = spec.samples[view.target.names.plural]
             target_creator = creator if target_spec.owner else "superuser"

@@ -39,8 +39,9 @@ class RefTarget:
         owner: Whether its rows belong to users (their owner must match the caller's).
         is_user: Whether the target is the built-in users table.
         fields: Its fields (for building rows in the tests), empty for users.
-        back_populates: The collection added to it (``payments``).
+        back_populates: The collection added to it (``payments``; ``children`` for ``parent``).
         ambiguous: Several foreign keys point at it, so relationships name theirs.
+        is_self: The domain references itself (a tree): the collection is in its own model.
     """
 
     names: DomainNames
@@ -52,6 +53,7 @@ class RefTarget:
     fields: tuple[Field, ...] = ()
     back_populates: str = ""
     ambiguous: bool = False
+    is_self: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,12 +107,6 @@ def _target_of(
             raise InvalidInputError(
                 f"Field {spec!r}: {ref!r} is not a domain name; use e.g. customer:ref:customers"
             ) from None
-    if target.plural == own.plural:
-        raise InvalidInputError(
-            f"Field {spec!r}: a domain cannot reference itself (self-references such as a "
-            f"parent {own.singular} are not supported yet); add {own.plural} without this field "
-            "and write the foreign key and its migration by hand"
-        )
     if target is USER_NAMES:
         return target, None
     record = records.get(target.plural)
@@ -154,6 +150,26 @@ def _target(
     )
 
 
+def _self_target(names: DomainNames, item: Field, owner: bool, *, ambiguous: bool) -> RefTarget:
+    if not item.nullable:
+        raise InvalidInputError(
+            f"Field {item.spec!r}: a reference to the domain itself must be nullable (the first "
+            f"{names.title} has no {item.name}); use {item.spec}:null"
+        )
+    collection = "children" if item.name == "parent" else f"{names.plural}_as_{item.name}"
+    return RefTarget(
+        names=names,
+        model_module=names.module,
+        repository_module=names.repository_module,
+        repository_class=f"{names.class_name}Repository",
+        owner=owner,
+        is_user=False,
+        back_populates=collection,
+        ambiguous=ambiguous,
+        is_self=True,
+    )
+
+
 def build_spec(
     names: DomainNames,
     fields: list[Field],
@@ -183,7 +199,9 @@ def build_spec(
         InvalidInputError: A referenced domain is missing or unknown.
     """
     resolved = [
-        (item, *_target_of(item.ref, names, project, records, item.spec))
+        (item, names, None)
+        if item.ref in (names.plural, names.singular)
+        else (item, *_target_of(item.ref, names, project, records, item.spec))
         for item in fields
         if item.type == "ref" and item.ref is not None
     ]
@@ -199,6 +217,9 @@ def build_spec(
     }
     for item, target_names, target_record in resolved:
         ambiguous = counts[target_names.plural] > 1
+        if target_names is names:
+            refs[item.name] = _self_target(names, item, owner, ambiguous=ambiguous)
+            continue
         attribute = existing.get(item.name) or (
             f"{names.plural}_as_{item.name}" if ambiguous else names.plural
         )
