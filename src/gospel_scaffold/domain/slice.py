@@ -96,7 +96,7 @@ def relationship_sides(spec: DomainSpec) -> list[tuple[str, BackPopulates]]:
     if spec.owner:
         sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
     found: list[tuple[str, BackPopulates]] = []
-    for module, class_name, back, attribute, ambiguous in sides:
+    for module, class_name, back, attribute, _ambiguous in sides:
         column = "owner_id" if back == "owner" else f"{back}_id"
         side = BackPopulates(
             class_name=class_name,
@@ -104,7 +104,8 @@ def relationship_sides(spec: DomainSpec) -> list[tuple[str, BackPopulates]]:
             target_class=names.class_name,
             target_module=f"app.models.{names.module}",
             back_populates=back,
-            foreign_keys=f"{names.class_name}.{column}" if ambiguous else "",
+            # Always explicit: a later reference the other way must not make it ambiguous.
+            foreign_keys=f"{names.class_name}.{column}",
         )
         found.append((f"app/models/{module}.py", side))
     return found
