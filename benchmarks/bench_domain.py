@@ -1,96 +1,328 @@
-"""Wall time of add-domain, add-field and a refused bad input on a 50-domain project.
+"""Wall and CPU time of add-domain, add-field and refused input on 50-domain projects.
 
-Usage: ``python benchmarks/bench_domain.py [-n RUNS]``. Prints numbers, asserts nothing.
+Usage: ``python benchmarks/bench_domain.py [-n RUNS] [--domains N] [--baseline-ref REF]``.
+Prints numbers, asserts nothing.
 
-Side by side in the same run: ``import inflect`` as installed (with typeguard instrumenting it,
-the cost every command paid before) and as gospel imports it, and ``ruff --version`` (the
-floor of any command that formats what it writes).
+Two projects, each a git repository with every domain committed:
+
+- *realistic*: a mix of owned and shared domains, most with 0 to 2 references;
+- *chain*: every domain references the one before it, the worst case for anything that follows
+  references (reported separately).
+
+Side by side, in the same run: the same commands with the gospel of ``--baseline-ref`` (main
+by default; its source is taken with ``git archive``, run from a temporary directory with the
+same interpreter and dependencies, on a project it built itself), and the floors any command
+pays: the interpreter starting (``python -c pass``) and ``ruff --version``. Each figure is the
+median over the runs; CPU is user + system time of the command and the processes it waited
+for (ruff, git). The machine's load average is printed, because wall time on a busy machine is
+mostly waiting for a core.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
-GOSPEL = [sys.executable, "-m", "gospel_scaffold"]
+REPO = Path(__file__).resolve().parents[1]
+_NOUNS = """
+    accounts agents alerts assets audits badges batches bills brands budgets campaigns carts
+    channels clients coupons courses deals devices drivers events exports fleets forms grants
+    gyms guides hosts images invites issues jobs kits leads lessons loans venues meetings
+    members menus notes offers parcels plans posts quotes rooms rides shifts tickets
+"""
+NOUNS = _NOUNS.split()
+
+_BUILD = """
+import sys
+from pathlib import Path
+from gospel_scaffold.domain.add import AddRequest, plan_add
+from gospel_scaffold.domain.apply import apply_plan
+root = Path(sys.argv[1])
+for line in sys.stdin.read().splitlines():
+    name, owner, *specs = line.split()
+    apply_plan(plan_add(AddRequest(name, specs, root, owner=owner == "owned")))
+"""
 
 
-def _time(argv: list[str], cwd: Path, *, ok: bool = True) -> float:
+@dataclass(frozen=True)
+class Gospel:
+    """One gospel to measure: a label and the environment that selects its source."""
+
+    label: str
+    env: dict[str, str]
+
+    def argv(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "gospel_scaffold", *args]
+
+
+def _realistic(count: int) -> list[tuple[str, bool, list[str]]]:
+    """Domains with 0 to 2 references to earlier ones, owned or shared."""
+    domains: list[tuple[str, bool, list[str]]] = []
+    for i in range(count):
+        name = NOUNS[i] if i < len(NOUNS) else f"things{i}"
+        specs = ["title:str:60", "amount:decimal:10,2:null"]
+        if i >= 2 and i % 2 == 0:
+            specs.append(f"first:ref:{domains[(i * 7) % i][0]}")
+        if i >= 5 and i % 5 == 0:
+            specs.append(f"second:ref:{domains[i // 2][0]}:null")
+        domains.append((name, i % 3 != 0, specs))
+    return domains
+
+
+def _chain(count: int) -> list[tuple[str, bool, list[str]]]:
+    """Every domain references the one before it (nullable)."""
+    return [
+        (f"things{i}", True, ["label:str:40", *([f"prev:ref:things{i - 1}:null"] if i else [])])
+        for i in range(count)
+    ]
+
+
+def _git(root: Path, *args: str) -> None:
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.com"}
+    env |= {"GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "bench@example.com"}
+    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
+
+
+def _build(
+    template: Path, target: Path, gospel: Gospel, domains: list[tuple[str, bool, list[str]]]
+) -> Path:
+    shutil.copytree(template, target)
+    lines = "\n".join(
+        f"{name} {'owned' if owned else 'shared'} {' '.join(specs)}"
+        for name, owned, specs in domains
+    )
+    subprocess.run(
+        [sys.executable, "-c", _BUILD, str(target)],
+        input=lines,
+        text=True,
+        env=gospel.env,
+        check=True,
+        capture_output=True,
+    )
+    _git(target, "init", "-q")
+    _git(target, "add", "-A")
+    _git(target, "commit", "-qm", "domains")
+    return target
+
+
+def _run(argv: list[str], cwd: Path, env: dict[str, str], *, ok: bool) -> tuple[float, float]:
+    """Return the wall and CPU seconds of one command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    done = subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True)
-    elapsed = time.perf_counter() - start
+    done = subprocess.run(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if ok and done.returncode != 0:
-        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()}")
-    return elapsed
+        raise SystemExit(f"{' '.join(argv)} failed: {done.stderr.decode()[-2000:]}")
+    if not ok and done.returncode == 0:
+        raise SystemExit(f"{' '.join(argv)} was not refused")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
-def _project(work: Path, domains: int) -> Path:
-    from gospel_scaffold.domain.add import AddRequest, plan_add
-    from gospel_scaffold.domain.apply import apply_plan
-    from gospel_scaffold.project import render_project
+def _measure(
+    runs: int,
+    project: Path,
+    work: Path,
+    command: Callable[[int], list[str]],
+    env: dict[str, str],
+    *,
+    writes: bool,
+    ok: bool = True,
+) -> tuple[float, float]:
+    walls, cpus = [], []
+    for i in range(runs):
+        cwd = project
+        if writes:  # every run starts from the same committed project
+            cwd = work / f"run-{time.monotonic_ns()}"
+            shutil.copytree(project, cwd, symlinks=True)
+        wall, cpu = _run(command(i), cwd, env, ok=ok)
+        walls.append(wall)
+        cpus.append(cpu)
+        if writes:
+            shutil.rmtree(cwd)
+    return statistics.median(walls), statistics.median(cpus)
 
-    root = work / "big"
-    render_project({"project_name": "big"}, root)
-    for i in range(domains):
-        refs = [f"prev:ref:things{i - 1}:null"] if i else []
-        apply_plan(plan_add(AddRequest(f"things{i}", ["label:str:40", *refs], root)))
-    return root
+
+def _baseline(ref: str, work: Path) -> Gospel | str:
+    """The gospel of ``ref``, from ``git archive``; or why it is unavailable."""
+    source = work / "baseline"
+    source.mkdir()
+    archive = subprocess.run(
+        ["git", "archive", ref, "src"], cwd=REPO, capture_output=True, check=False
+    )
+    if archive.returncode != 0:
+        return f"unavailable ({archive.stderr.decode().strip() or 'git archive failed'})"
+    subprocess.run(["tar", "-x", "-C", str(source)], input=archive.stdout, check=True)
+    env = {**os.environ, "PYTHONPATH": str(source / "src")}
+    return Gospel(f"{ref}", env)
+
+
+def _format(seconds: float | None) -> str:
+    return "       n/a" if seconds is None else f"{seconds * 1000:8.0f} ms"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=5, help="runs per command (default 5)")
-    parser.add_argument("--domains", type=int, default=50, help="domains in the project")
+    parser.add_argument("--domains", type=int, default=50, help="domains per project (50)")
+    parser.add_argument("--baseline-ref", default="main", help="git ref to compare with (main)")
     args = parser.parse_args()
     runs = args.runs
 
     with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
         work = Path(tmp)
-        print(f"building a {args.domains}-domain project...", flush=True)
-        project = _project(work, args.domains)
-        ruff = str(Path(sys.executable).parent / "ruff")
-        baselines = {
-            "baseline: import inflect (instrumented)": [sys.executable, "-c", "import inflect"],
-            "baseline: gospel's inflect import": [
-                sys.executable,
-                "-c",
-                "from gospel_scaffold.domain.inflection import engine; engine()",
-            ],
-            "baseline: ruff --version": [ruff, "--version"],
+        current = Gospel("this", {**os.environ, "PYTHONPATH": str(REPO / "src")})
+        baseline = _baseline(args.baseline_ref, work)
+        gospels = [current] + ([baseline] if isinstance(baseline, Gospel) else [])
+        from gospel_scaffold.project import render_project
+
+        template = work / "template"
+        render_project({"project_name": "bench"}, template)
+        projects: dict[tuple[str, str], Path] = {}
+        shapes = {"realistic": _realistic(args.domains), "chain": _chain(args.domains)}
+        for gospel in gospels:
+            for shape, domains in shapes.items():
+                print(f"building the {shape} project with {gospel.label}'s gospel...", flush=True)
+                target = work / f"{shape}-{gospel.label.replace('/', '_')}"
+                projects[(shape, gospel.label)] = _build(template, target, gospel, domains)
+
+        print(
+            f"\nload average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, "
+            f"{os.cpu_count()} cores; median of {runs} runs; wall / CPU"
+        )
+        floors = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "ruff --version": [str(Path(sys.executable).parent / "ruff"), "--version"],
         }
-        print(f"median wall time over {runs} runs ({sys.executable})")
-        for label, argv in baselines.items():
-            times = [_time(argv, work) for _ in range(runs)]
-            print(f"  {label:<44} {statistics.median(times) * 1000:8.0f} ms")
-        cases = [
-            ("gospel add-domain (bad name, refused)", ["add-domain", "Bad-Name", "x:int"], False),
-            ("gospel add-field (bad spec, refused)", ["add-field", "things1", "x:money"], False),
-            ("gospel add-domain --dry-run", ["add-domain", "extras", "x:int", "--dry-run"], True),
+        for label, argv in floors.items():
+            wall, cpu = _measure(
+                runs, work, work, lambda i, a=argv: a, dict(os.environ), writes=False
+            )
+            print(f"  floor: {label:<47} {_format(wall)} / {_format(cpu)}")
+        header = "".join(f"{gospel.label:>24}" for gospel in gospels)
+        if not isinstance(baseline, Gospel):
+            header += f"   {args.baseline_ref}: {baseline}"
+        realistic, chain = shapes["realistic"], shapes["chain"]
+        middle = realistic[len(realistic) // 2][0]
+        hub = realistic[1][0]  # referenced by several domains
+        cases: list[tuple[str, str, Callable[[int], list[str]], bool, bool, bool]] = [
+            # label, project, args, writes, ok, needs add-field
             (
-                "gospel add-field --dry-run",
-                ["add-field", "things10", "note:text:null", "--dry-run"],
+                "add-domain, bad name (refused)",
+                "realistic",
+                lambda i: ["add-domain", "Bad-Name", "x:int"],
+                False,
+                False,
+                False,
+            ),
+            (
+                "add-domain, bad field (refused)",
+                "realistic",
+                lambda i: ["add-domain", "extras", "x:money"],
+                False,
+                False,
+                False,
+            ),
+            (
+                "add-field, bad field (refused)",
+                "realistic",
+                lambda i: ["add-field", middle, "x:money"],
+                False,
+                False,
+                True,
+            ),
+            (
+                "add-domain --dry-run",
+                "realistic",
+                lambda i: [
+                    "add-domain",
+                    "extras",
+                    "x:int",
+                    f"hub:ref:{hub}",
+                    f"other:ref:{middle}:null",
+                    "--dry-run",
+                ],
+                False,
+                True,
+                False,
+            ),
+            (
+                "add-domain",
+                "realistic",
+                lambda i: [
+                    "add-domain",
+                    "extras",
+                    "x:int",
+                    f"hub:ref:{hub}",
+                    f"other:ref:{middle}:null",
+                ],
+                True,
+                True,
+                False,
+            ),
+            (
+                "add-field --dry-run",
+                "realistic",
+                lambda i: ["add-field", hub, "note:text:null", "--dry-run"],
+                False,
+                True,
+                True,
+            ),
+            (
+                "add-field",
+                "realistic",
+                lambda i: ["add-field", hub, "note:text:null", "rank:int:default=0"],
+                True,
+                True,
+                True,
+            ),
+            (
+                "chain: add-domain",
+                "chain",
+                lambda i: ["add-domain", "extras", "x:int", f"prev:ref:{chain[-1][0]}:null"],
+                True,
+                True,
+                False,
+            ),
+            (
+                "chain: add-field (40 domains after it)",
+                "chain",
+                lambda i: ["add-field", "things10", "note:text:null"],
+                True,
+                True,
                 True,
             ),
         ]
-        for label, argv, ok in cases:
-            times = [_time([*GOSPEL, *argv], project, ok=ok) for _ in range(runs)]
-            print(f"  {label:<44} {statistics.median(times) * 1000:8.0f} ms")
-        # Real writes: each run adds a new domain / field.
-        times = [
-            _time([*GOSPEL, "add-domain", f"extras{i}", "x:int", "ref:ref:things0:null"], project)
-            for i in range(runs)
-        ]
-        print(f"  {'gospel add-domain':<44} {statistics.median(times) * 1000:8.0f} ms")
-        times = [
-            _time([*GOSPEL, "add-field", "things10", f"extra{i}:int:null"], project)
-            for i in range(runs)
-        ]
-        print(f"  {'gospel add-field':<44} {statistics.median(times) * 1000:8.0f} ms")
+        print(f"  {'command (50-domain project)':<54}{header}")
+        for label, shape, command, writes, ok, needs_add_field in cases:
+            cells = []
+            for gospel in gospels:
+                if needs_add_field and gospel is not current:
+                    cells.append(f"{'(no add-field)':>24}")
+                    continue
+                wall, cpu = _measure(
+                    runs,
+                    projects[(shape, gospel.label)],
+                    work,
+                    lambda i, c=command, g=gospel: g.argv(*c(i)),
+                    gospel.env,
+                    writes=writes,
+                    ok=ok,
+                )
+                cells.append(f"{_format(wall)} /{_format(cpu)}")
+            print(f"  {label:<54}{''.join(cells)}", flush=True)
+        print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

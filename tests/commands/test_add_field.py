@@ -124,3 +124,49 @@ def test_remove_field_drops_the_relationship_and_writes_a_drop_migration(
     assert 'batch_op.drop_column("customer_id")' in upgrade
     again = run_gospel("remove-field", "invoices", "customer", cwd=customers)
     assert "has no field 'customer'" in again.stdout
+
+
+def test_a_many_to_many_field_links_through_its_own_table_until_removed(
+    customers: Path, run_gospel: RunGospel, gospel_env: dict[str, str]
+) -> None:
+    assert run_gospel("add-domain", "tags", "label:str:40", cwd=customers).returncode == 0
+
+    added = run_gospel("add-field", "customers", "tags:refs:tags", cwd=customers)
+
+    assert added.returncode == 0, added.stderr
+    [migration] = customers.glob("migrations/versions/*_add_customers_tags_to_customers.py")
+    upgrade = migration.read_text().split("def downgrade")[0]
+    assert '"customers_tags",' in upgrade
+    assert 'sa.PrimaryKeyConstraint("customer_id", "tag_id"' in upgrade
+    assert 'secondary="customers_tags"' in (customers / "app/models/tags.py").read_text()
+    assert "tag_ids:" in (customers / "app/schemas/customers.py").read_text()
+
+    refused = run_gospel("remove-domain", "tags", cwd=customers)
+    assert refused.returncode == 1
+    assert "(`gospel remove-field customers tags`)" in refused.stderr
+
+    removed = run_gospel("remove-field", "customers", "tags", cwd=customers)
+
+    assert removed.returncode == 0, removed.stderr
+    [drop] = customers.glob("migrations/versions/*_drop_customers_tags_from_customers.py")
+    assert 'op.drop_table("customers_tags")' in drop.read_text().split("def downgrade")[0]
+    assert "customers_tags" not in (customers / "app/models/tags.py").read_text()
+    assert run_gospel("remove-domain", "tags", cwd=customers).returncode == 0
+
+
+def test_removing_the_domain_that_owns_a_many_to_many_drops_its_table_too(
+    customers: Path, run_gospel: RunGospel, gospel_env: dict[str, str]
+) -> None:
+    for args in (["tags", "label:str:40"], ["posts", "title:str", "tags:refs:tags"]):
+        assert run_gospel("add-domain", *args, cwd=customers).returncode == 0
+    for args in (["add", "-A"], ["commit", "-qm", "posts"]):
+        subprocess.run(["git", *args], cwd=customers, env=gospel_env, check=True)
+
+    result = run_gospel("remove-domain", "posts", cwd=customers)
+
+    assert result.returncode == 0, result.stderr
+    [drop] = customers.glob("migrations/versions/*_drop_posts_table.py")
+    upgrade, downgrade = drop.read_text().split("def downgrade")
+    assert upgrade.index('op.drop_table("posts_tags")') < upgrade.index('op.drop_table("posts")')
+    assert downgrade.index('"posts",') < downgrade.index('"posts_tags",')
+    assert "posts" not in (customers / "app/models/tags.py").read_text()

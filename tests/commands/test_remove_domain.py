@@ -25,7 +25,7 @@ def test_remove_domain_undoes_add_domain_exactly(shop_project: Path, run_gospel:
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines() == [
         "Error: Domain 'customers' is still referenced by payments.customer; remove those "
-        "domains (or fields) first"
+        "fields first (`gospel remove-field payments customer`) or the domains that hold them"
     ]
 
     dry = run_gospel("remove-domain", "payments", "--dry-run", cwd=shop_project)

@@ -1,7 +1,8 @@
 """Issue 9's "held by": a realistic project evolves through add-field and remove-field.
 
-Eleven domains with references (a self-reference among them) are added, the database gets
-rows, then fields are added and removed with the real CLI while the project's own toolchain
+Twelve domains with references (a self-reference, a many-to-many, and references to a model
+written by hand among them) are added, the database gets rows, then fields are added and
+removed with the real CLI while the project's own toolchain
 (ruff, mypy --strict, Alembic up/check/down/up, its pytest suite) and `gospel check` stay green,
 on SQLite and on PostgreSQL. The project is built once per session per database.
 """
@@ -17,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from domain.domain_support import add_tenants_by_hand
 
 from gospel_scaffold.domain.add import AddRequest, plan_add
 from gospel_scaffold.domain.apply import apply_plan
 
 DOMAINS: list[tuple[str, list[str], bool]] = [
     ("customers", ["name:str:100", "email:str:320:unique"], True),
-    ("suppliers", ["name:str:100:unique"], False),
+    ("suppliers", ["name:str:100:unique", "tenant:ref:tenants:null"], False),
     ("categories", ["name:str:80", "parent:ref:categories:null"], False),
     (
         "products",
@@ -41,7 +43,12 @@ DOMAINS: list[tuple[str, list[str], bool]] = [
     ("order_lines", ["quantity:int", "order:ref:orders", "product:ref:products"], True),
     ("invoices", ["total:decimal:12,2", "order:ref:orders"], True),
     ("payments", ["amount:decimal:12,2", "invoice:ref:invoices", "payer:ref:users:null"], True),
-    ("notes", ["body:text", "customer:ref:customers:null", "parent:ref:notes:null"], True),
+    ("tags", ["label:str:40"], True),
+    (
+        "notes",
+        ["body:text", "customer:ref:customers:null", "parent:ref:notes:null", "tags:refs:tags"],
+        True,
+    ),
 ]
 
 STEPS: list[list[str]] = [
@@ -57,6 +64,10 @@ STEPS: list[list[str]] = [
     ["remove-field", "products", "supplier"],
     ["remove-field", "warehouses", "city"],
     ["add-field", "payments", "fee:decimal:8,2:default=0.50"],
+    # Many-to-many: a shared domain links owned rows; a list with links in it is dropped.
+    ["add-field", "products", "tags:refs:tags", "makers:refs:suppliers"],
+    ["remove-field", "notes", "tags"],
+    ["add-field", "orders", "partners:refs:tenants"],
 ]
 
 
@@ -80,6 +91,7 @@ def _build(
     root: Path, render_project: Callable[[Mapping[str, Any], Path], Path], answers: dict[str, Any]
 ) -> None:
     project = render_project(answers, root / str(answers["project_name"]))
+    add_tenants_by_hand(project)
     for name, specs, owner in DOMAINS:
         apply_plan(plan_add(AddRequest(name, specs, project, owner=owner)))
 
@@ -106,13 +118,17 @@ _ROWS = [
     "INSERT INTO users (email, hashed_password, is_active, is_superuser) "
     "VALUES ('ann@example.com', 'x', true, false)",
     "INSERT INTO customers (name, email, owner_id) VALUES ('Ann', 'ann@example.com', 1)",
-    "INSERT INTO suppliers (name) VALUES ('Acme')",
+    "INSERT INTO tenants (name, plan, since, owner_id) VALUES ('Acme', 'free', '2024-01-01', 1)",
+    "INSERT INTO suppliers (name, tenant_id) VALUES ('Acme', 1)",
     "INSERT INTO categories (name) VALUES ('root')",
     "INSERT INTO categories (name, parent_id) VALUES ('leaf', 1)",
     "INSERT INTO products (title, price, category_id, supplier_id) VALUES ('Nut', 1.50, 2, 1)",
     "INSERT INTO orders (customer_id, owner_id) VALUES (1, 1)",
     "INSERT INTO invoices (total, order_id, owner_id) VALUES (9.99, 1, 1)",
     "INSERT INTO payments (amount, invoice_id, owner_id) VALUES (9.99, 1, 1)",
+    "INSERT INTO tags (label, owner_id) VALUES ('red', 1)",
+    "INSERT INTO notes (body, owner_id) VALUES ('hello', 1)",
+    "INSERT INTO notes_tags (note_id, tag_id) VALUES (1, 1)",
 ]
 
 
@@ -153,6 +169,8 @@ def test_a_project_evolves_with_rows_in_sqlite(
     with sqlite3.connect(project / "evolve.db") as connection:
         assert connection.execute("SELECT tier, vip FROM customers").fetchall() == [("basic", 0)]
         assert connection.execute("SELECT fee FROM payments").fetchall() == [(0.5,)]
+        tables = "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE '%tags'"
+        assert sorted(row[0] for row in connection.execute(tables)) == ["products_tags", "tags"]
     assert (
         "async def vip_count(self) -> int:"
         in (project / "app/services/customers_service.py").read_text()
@@ -198,4 +216,7 @@ def test_a_project_evolves_with_rows_in_postgres(
 
     assert psql("SELECT tier || ' ' || vip FROM customers") == "basic false"
     assert psql("SELECT fee FROM payments") == "0.50"
+    assert psql("SELECT to_regclass('notes_tags') IS NULL, to_regclass('products_tags')") == (
+        "t|products_tags"
+    )
     _checks(generated_venv, project, env, alembic)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +10,9 @@ from gospel_scaffold import __version__
 from gospel_scaffold.domain.apply import check_targets
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
-from gospel_scaffold.domain.generate import views_of
+from gospel_scaffold.domain.generate import render_domain, views_of
 from gospel_scaffold.domain.migration import (
+    MigrationFile,
     check_identifier_lengths,
     new_revision,
     render_migration,
@@ -37,12 +38,11 @@ from gospel_scaffold.domain.slice import (
     domain_files,
     other_edits,
     relationship_sides,
-    render_files,
     with_edits,
     without_edits,
 )
-from gospel_scaffold.domain.spec import USER_NAMES, DomainSpec, build_spec
-from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
+from gospel_scaffold.domain.spec import USER_NAMES, DomainSpec, SpecResolver
+from gospel_scaffold.domain.target_project import GitStatus, Project, find_project
 from gospel_scaffold.errors import TargetExistsError
 
 __all__ = ["AddRequest", "domain_files", "plan_add"]
@@ -148,12 +148,12 @@ def plan_add(request: AddRequest) -> Plan:
     if record is not None:
         _refuse_other_spec(record, request)
         names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    else:
-        _refuse_existing(project, names)
-    spec = build_spec(names, fields, request.owner, project, records, record=record)
+    resolver = SpecResolver(project, records)
+    if record is None:
+        _refuse_existing(project, names, resolver.association_tables())
+    spec = resolver.spec(names, fields, request.owner, record=record)
     views = views_of(spec)
     check_identifier_lengths(names, views, request.owner)
-    formatter = Formatter.for_project(project.root)
     plan = Plan(
         operation="add-domain", domain=names.plural, root=project.root, names=names.describe()
     )
@@ -165,42 +165,11 @@ def plan_add(request: AddRequest) -> Plan:
         fields=list(request.specs),
         generator=__version__,
     )
-    generated: list[FileChange] = []
-    for step, (path, text) in zip(
-        domain_files(names), render_files(spec, formatter).items(), strict=True
-    ):
-        new_record.files[path] = GeneratedFile.of(text)
-        plan.pristine.append(text)
-        current = project.read(path)
-        generated.append(
-            _change(
-                project,
-                path,
-                step,
-                text,
-                force=request.force,
-                generated=True,
-                domain=names.plural,
-                others=other_edits(records, names.plural, path, current=current),
-            )
-        )
-    edits = _plan_edits(project, spec, new_record)
-    if record is not None and record.migrations:
-        # Migrations are never written again: the recorded ones stand as they are.
-        new_record.migrations = list(record.migrations)
-        first = record.migrations[0]
-        current = project.read(first.path)
-        if current is None:
-            plan.notes.append(f"{first.path} is missing: it was not written again")
-        migration_change = FileChange(
-            first.path,
-            "unchanged",
-            "migration",
-            _SUMMARIES["migration"].format(path=first.path),
-            current,
-            current,
-        )
-    else:
+    paths = domain_files(names)
+    rendered = render_domain(spec)
+    raw = {path: rendered[step] for step, path in paths.items()}
+    migration: MigrationFile | None = None
+    if record is None or not record.migrations:
         down = single_head(project.heads())
         revision, create_date = new_revision("add-domain", names.plural, down)
         migration = render_migration(
@@ -211,47 +180,87 @@ def plan_add(request: AddRequest) -> Plan:
             down_revision=down or None,
             create_date=create_date,
         )
-        migration_text = formatter.format(migration.text, migration.path)
-        new_record.migrations = [
-            MigrationRecord(
-                operation="create-table",
-                path=migration.path,
-                revision=revision,
-                down_revision=down or "",
-                create_date=create_date,
-                sha256=sha256_text(migration_text),
+        raw[migration.path] = migration.text
+    with GitStatus.start(project.root) as status:
+        # Everything gospel writes goes through one ruff run.
+        formatted = Formatter.for_project(project.root).format_many(raw)
+        generated: list[FileChange] = []
+        for step, path in paths.items():
+            text = formatted[path]
+            new_record.files[path] = GeneratedFile.of(text)
+            plan.pristine.append(text)
+            current = project.read(path)
+            generated.append(
+                _change(
+                    project,
+                    path,
+                    step,
+                    text,
+                    force=request.force,
+                    generated=True,
+                    domain=names.plural,
+                    others=other_edits(records, names.plural, path, current=current),
+                )
             )
+        edits = _plan_edits(project, spec, new_record)
+        if migration is None:
+            assert record is not None
+            # Migrations are never written again: the recorded ones stand as they are.
+            new_record.migrations = list(record.migrations)
+            first = record.migrations[0]
+            current = project.read(first.path)
+            if current is None:
+                plan.notes.append(f"{first.path} is missing: it was not written again")
+            migration_change = FileChange(
+                first.path,
+                "unchanged",
+                "migration",
+                _SUMMARIES["migration"].format(path=first.path),
+                current,
+                current,
+            )
+        else:
+            migration_text = formatted[migration.path]
+            new_record.migrations = [
+                MigrationRecord(
+                    operation="create-table",
+                    path=migration.path,
+                    revision=migration.revision,
+                    down_revision=migration.down_revision or "",
+                    create_date=migration.create_date,
+                    sha256=sha256_text(migration_text),
+                )
+            ]
+            migration_change = _change(
+                project,
+                migration.path,
+                "migration",
+                migration_text,
+                force=request.force,
+                generated=True,
+                domain=names.plural,
+            )
+        if record is not None and all(change.action == "unchanged" for change in generated):
+            new_record.generator = record.generator
+        by_step = {change.step: change for change in generated}
+        plan.changes = [
+            *(by_step[s] for s in ("model", "schemas", "repository", "service", "routes")),
+            *edits,
+            migration_change,
+            by_step["unit_tests"],
+            by_step["integration_tests"],
         ]
-        migration_change = _change(
-            project,
-            migration.path,
-            "migration",
-            migration_text,
-            force=request.force,
-            generated=True,
-            domain=names.plural,
+        plan.changes.append(
+            _change(
+                project,
+                record_path(names.plural),
+                "record",
+                new_record.to_text(),
+                force=True,
+                generated=False,
+            )
         )
-    if record is not None and all(change.action == "unchanged" for change in generated):
-        new_record.generator = record.generator
-    by_step = {change.step: change for change in generated}
-    plan.changes = [
-        *(by_step[s] for s in ("model", "schemas", "repository", "service", "routes")),
-        *edits,
-        migration_change,
-        by_step["unit_tests"],
-        by_step["integration_tests"],
-    ]
-    plan.changes.append(
-        _change(
-            project,
-            record_path(names.plural),
-            "record",
-            new_record.to_text(),
-            force=True,
-            generated=False,
-        )
-    )
-    note = uncommitted_note(project.root)
+        note = status.note()
     if note is not None:
         plan.notes.append(note)
     check_targets(plan)
@@ -280,11 +289,16 @@ def _refuse_other_spec(record: DomainRecord, request: AddRequest) -> None:
         )
 
 
-def _refuse_existing(project: Project, names: DomainNames) -> None:
+def _refuse_existing(project: Project, names: DomainNames, associations: dict[str, str]) -> None:
     existing = project.models.get(names.table)
     if existing is not None:
         raise TargetExistsError(
             f"Domain {names.plural!r} already exists (table {names.table!r} in {existing.path}); "
+            "choose another name"
+        )
+    if names.table in associations:
+        raise TargetExistsError(
+            f"Table {names.table!r} already links the rows of {associations[names.table]}; "
             "choose another name"
         )
     clash = next(
@@ -352,7 +366,7 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             path,
             "relationships",
             "back_populates",
-            asdict(side),
+            side.detail(),
             lambda text, side=side, path=path: add_back_populates(
                 text, side, path=path, line_length=project.line_length
             ),

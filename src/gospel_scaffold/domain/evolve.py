@@ -9,7 +9,7 @@ that adds or drops the columns follows the current head: migrations are never re
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from gospel_scaffold import __version__
@@ -19,6 +19,7 @@ from gospel_scaffold.domain.formatting import Formatter
 from gospel_scaffold.domain.generate import render_domain, views_of
 from gospel_scaffold.domain.merge import merge_three
 from gospel_scaffold.domain.migration import (
+    MigrationFile,
     check_identifier_lengths,
     new_revision,
     render_columns_migration,
@@ -48,8 +49,13 @@ from gospel_scaffold.domain.slice import (
     with_edits,
     without_edits,
 )
-from gospel_scaffold.domain.spec import DomainSpec, build_spec
-from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
+from gospel_scaffold.domain.spec import (
+    DomainSpec,
+    SpecResolver,
+    required_fields,
+    sample_dependents,
+)
+from gospel_scaffold.domain.target_project import GitStatus, Project, find_project
 from gospel_scaffold.errors import InvalidInputError, TargetExistsError
 
 __all__ = ["FieldsRequest", "plan_fields"]
@@ -108,8 +114,8 @@ def _new_specs(record: DomainRecord, request: FieldsRequest, plan: Plan) -> list
 
 
 def _refuse_without_value(record: DomainRecord, item: Field) -> None:
-    if item.nullable or item.has_default:
-        return
+    if item.nullable or item.has_default or item.type == "refs":
+        return  # a refs list starts empty for the rows there are
     if item.type == "ref":
         raise InvalidInputError(
             f"Field {item.spec!r}: the rows {record.plural} already has would need a value for "
@@ -118,24 +124,6 @@ def _refuse_without_value(record: DomainRecord, item: Field) -> None:
     raise InvalidInputError(
         f"Field {item.spec!r}: the rows {record.plural} already has would need a value for it; "
         f"add it as {item.spec}:null, or give existing rows a value with {item.spec}:default=..."
-    )
-
-
-def _dependents(plural: str, specs: dict[str, DomainSpec]) -> list[str]:
-    """Domains whose generated tests build rows of ``plural`` (through their references)."""
-
-    def uses(spec: DomainSpec) -> bool:
-        return any(name == plural or uses(sample) for name, sample in spec.samples.items())
-
-    return [name for name, spec in specs.items() if name != plural and uses(spec)]
-
-
-def _spec_of(
-    record: DomainRecord, project: Project, records: dict[str, DomainRecord], own: DomainRecord
-) -> DomainSpec:
-    names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    return build_spec(
-        names, parse_fields(record.fields), record.owner, project, records, record=own
     )
 
 
@@ -160,35 +148,65 @@ class _Texts:
         self.steps.setdefault(path, step)
 
 
-def _merge_slice(
+@dataclass(frozen=True)
+class _Slice:
+    """One domain whose generated files follow the change: its record, old and new spec."""
+
+    record: DomainRecord
+    old: DomainSpec
+    new: DomainSpec
+
+
+def _merge_slices(
     project: Project,
     records: dict[str, DomainRecord],
-    old_spec: DomainSpec,
-    new_spec: DomainSpec,
-    record: DomainRecord,
+    slices: list[_Slice],
     texts: _Texts,
     formatter: Formatter,
     force: bool,
-) -> tuple[dict[str, GeneratedFile], list[str], list[str]]:
-    """Merge gospel's change of one slice into its files; return the new hashes and conflicts."""
-    files = dict(record.files)
+    extra: dict[str, str],
+) -> tuple[dict[str, dict[str, GeneratedFile]], list[str], list[str], dict[str, str]]:
+    """Merge gospel's change of each slice into its files.
+
+    Only the files the spec change affects are touched. Everything new is formatted in one
+    ruff run together with ``extra`` (``{path: raw text}``, the migration).
+
+    Returns:
+        The new file hashes by domain, the conflicts, the texts gospel generated (to keep in
+        git's object store) and ``extra`` formatted.
+    """
+    changed: list[tuple[_Slice, str, str, str, str]] = []  # slice, step, path, old raw, new raw
+    for item in slices:
+        old_render, new_render = render_domain(item.old), render_domain(item.new)
+        for step, path in domain_files(item.old.names).items():
+            if old_render[step] != new_render[step]:
+                changed.append((item, step, path, old_render[step], new_render[step]))
+    formatted = formatter.format_many({**{path: new for _, _, path, _, new in changed}, **extra})
+    files = {item.record.plural: dict(item.record.files) for item in slices}
     conflicts: list[str] = []
     pristine: list[str] = []
-    old_raw, new_raw = render_domain(old_spec), render_domain(new_spec)
-    for step, path in domain_files(old_spec.names).items():
-        if old_raw[step] == new_raw[step]:
-            continue
-        old_text = formatter.format(old_raw[step], path)
-        new_text = formatter.format(new_raw[step], path)
-        files[path] = GeneratedFile.of(new_text)
+    edited: list[tuple[_Slice, str, str, str, str, list[BackPopulates]]] = []
+    for item, step, path, old_raw, _ in changed:
+        new_text = formatted[path]
+        files[item.record.plural][path] = GeneratedFile.of(new_text)
         pristine.append(new_text)
         current = project.read(path)
         if current is None:
             texts.set(path, new_text, step)
             continue
-        others = other_edits(records, record.plural, path, current=current)
+        others = other_edits(records, item.record.plural, path, current=current)
         ours = without_edits(current, path, others, project.line_length) if others else current
-        recorded = record.files.get(path)
+        recorded = item.record.files.get(path)
+        if recorded is not None and recorded.matches(ours):
+            # Untouched since gospel wrote it: gospel's new text is the result.
+            texts.set(path, with_edits(new_text, path, others, project.line_length), step)
+            continue
+        edited.append((item, step, path, old_raw, ours, others))
+    # Files you edited need the text gospel generated before, rendered again (one ruff run).
+    old_texts = formatter.format_many({path: old_raw for _, _, path, old_raw, _, _ in edited})
+    for item, step, path, _, ours, others in edited:
+        old_text, new_text = old_texts[path], formatted[path]
+        recorded = item.record.files.get(path)
         base = old_text if ours == old_text else None
         if base is None and recorded is not None:
             base = base_text(project.root, recorded, old_text)
@@ -209,7 +227,7 @@ def _merge_slice(
                     continue
                 merged_text = new_text
         texts.set(path, with_edits(merged_text, path, others, project.line_length), step)
-    return files, conflicts, pristine
+    return files, conflicts, pristine, {path: formatted[path] for path in extra}
 
 
 def _edit_relationships(
@@ -238,7 +256,7 @@ def _edit_relationships(
             )
             texts.set(path, text, "relationships")
     kept = [edit for edit in record.edits if edit.kind != "back_populates"]
-    return kept + [Edit(path, "back_populates", asdict(side)) for path, side in new]
+    return kept + [Edit(path, "back_populates", side.detail()) for path, side in new]
 
 
 def plan_fields(request: FieldsRequest) -> Plan:
@@ -270,53 +288,73 @@ def plan_fields(request: FieldsRequest) -> Plan:
         return plan
     new_record = replace(record, fields=specs, generator=__version__)
     new_records = {**records, record.plural: new_record}
-    old_specs = {name: _spec_of(r, project, records, r) for name, r in records.items()}
-    new_spec = _spec_of(new_record, project, new_records, record)
+    before, after = SpecResolver(project, records), SpecResolver(project, new_records)
+    old_spec = before.spec_of(record)
+    new_spec = after.spec(names, after.fields_of(new_record), record.owner, record=record)
     check_identifier_lengths(names, views_of(new_spec), record.owner)
-    formatter = Formatter.for_project(project.root)
-    texts = _Texts(project)
-    conflicts: list[str] = []
-    changed_records: dict[str, DomainRecord] = {}
-    for name in [record.plural, *_dependents(record.plural, old_specs)]:
-        own = records[name]
-        after_spec = new_spec if name == record.plural else _spec_of(own, project, new_records, own)
-        files, found, pristine = _merge_slice(
-            project, records, old_specs[name], after_spec, own, texts, formatter, request.force
+    slices = [_Slice(new_record, old_spec, new_spec)]
+    if required_fields(old_spec.fields) != required_fields(new_spec.fields):
+        # The rows other domains' tests build of this one change shape: their tests follow.
+        for name in sample_dependents(record.plural, before):
+            other = records[name]
+            slices.append(_Slice(other, before.spec_of(other), after.spec_of(other)))
+    migration, migration_record = _migration(project, record, request, old_spec, new_spec, plan)
+    with GitStatus.start(project.root) as status:
+        texts = _Texts(project)
+        files, conflicts, pristine, formatted = _merge_slices(
+            project,
+            records,
+            slices,
+            texts,
+            Formatter.for_project(project.root),
+            request.force,
+            {migration.path: migration.text},
         )
-        conflicts += found
-        plan.pristine += pristine
-        base = new_record if name == record.plural else own
-        changed_records[name] = replace(base, files=files)
-    if conflicts:
-        raise TargetExistsError(
-            f"Your edits conflict with gospel's change in {'; '.join(conflicts)}; nothing was "
-            "written: see the change with --dry-run --force and apply it by hand, or take "
-            "gospel's version of those files with --force"
-        )
-    this = changed_records[record.plural]
-    this.edits = _edit_relationships(project, record, new_spec, texts)
-    migration, migration_change = _migration(project, record, request, new_spec, plan)
-    this.migrations = [*record.migrations, migration]
-    for path, text in texts.texts.items():
-        before = project.read(path)
-        if before != text:
-            plan.changes.append(
-                FileChange(path, "update", texts.steps[path], f"Update {path}", before, text)
+        if conflicts:
+            raise TargetExistsError(
+                f"Your edits conflict with gospel's change in {'; '.join(conflicts)}; nothing "
+                "was written: see the change with --dry-run --force and apply it by hand, or "
+                "take gospel's version of those files with --force"
             )
-    plan.changes.append(migration_change)
-    for name, changed in changed_records.items():
-        path = record_path(name)
+        plan.pristine += pristine
+        migration_text = formatted[migration.path]
+        this = replace(new_record, files=files[record.plural])
+        this.edits = _edit_relationships(project, record, new_spec, texts)
+        this.migrations = [
+            *record.migrations,
+            replace(migration_record, sha256=sha256_text(migration_text)),
+        ]
+        for path, text in texts.texts.items():
+            current = project.read(path)
+            if current != text:
+                plan.changes.append(
+                    FileChange(path, "update", texts.steps[path], f"Update {path}", current, text)
+                )
         plan.changes.append(
             FileChange(
-                path,
-                "update",
-                "record",
-                f"Record the new spec in {path}",
-                project.read(path),
-                changed.to_text(),
+                migration.path,
+                "create",
+                "migration",
+                f"Write the migration {migration.path} (no autogenerate needed)",
+                None,
+                migration_text,
             )
         )
-    note = uncommitted_note(project.root)
+        for item in slices:
+            name = item.record.plural
+            changed = this if name == record.plural else replace(item.record, files=files[name])
+            path = record_path(name)
+            plan.changes.append(
+                FileChange(
+                    path,
+                    "update",
+                    "record",
+                    f"Record the new spec in {path}",
+                    project.read(path),
+                    changed.to_text(),
+                )
+            )
+        note = status.note()
     if note is not None:
         plan.notes.append(note)
     check_targets(plan)
@@ -334,12 +372,13 @@ def _migration(
     project: Project,
     record: DomainRecord,
     request: FieldsRequest,
+    old_spec: DomainSpec,
     new_spec: DomainSpec,
     plan: Plan,
-) -> tuple[MigrationRecord, FileChange]:
-    old_spec = _spec_of(record, project, load_records(project.root), record)
+) -> tuple[MigrationFile, MigrationRecord]:
+    """The migration adding or dropping the columns, as rendered (formatted by the caller)."""
     if request.add:
-        present = {item.name for item in parse_fields(record.fields)}
+        present = {item.name for item in old_spec.fields}
         views = [view for view in views_of(new_spec) if view.name not in present]
     else:
         removed = set(request.remove)
@@ -355,20 +394,10 @@ def _migration(
         create_date=create_date,
         drop=not request.add,
     )
-    text = Formatter.for_project(project.root).format(migration.text, migration.path)
-    change = FileChange(
-        migration.path,
-        "create",
-        "migration",
-        f"Write the migration {migration.path} (no autogenerate needed)",
-        None,
-        text,
-    )
-    return MigrationRecord(
+    return migration, MigrationRecord(
         operation="add-columns" if request.add else "drop-columns",
         path=migration.path,
         revision=revision,
         down_revision=head or "",
         create_date=create_date,
-        sha256=sha256_text(text),
-    ), change
+    )

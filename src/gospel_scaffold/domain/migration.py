@@ -82,7 +82,41 @@ def _index_name(table: str, column: str) -> str:
     return f"ix_{table}_{column}"
 
 
+def _association_create(names: DomainNames, view: FieldView) -> str:
+    """The body lines that create the association table of a ``refs`` field."""
+    assert view.target is not None
+    table, own, link = view.association, view.own_column, view.link_column
+    lines = [
+        f'sa.Column("{own}", sa.Integer(), nullable=False)',
+        f'sa.Column("{link}", sa.Integer(), nullable=False)',
+    ]
+    for column, other in sorted([(own, names.table), (link, view.target.names.table)]):
+        lines.append(
+            f'sa.ForeignKeyConstraint(["{column}"], ["{other}.id"], '
+            f'name=op.f("fk_{table}_{column}_{other}"), ondelete="CASCADE")'
+        )
+    lines.append(f'sa.PrimaryKeyConstraint("{own}", "{link}", name=op.f("pk_{table}"))')
+    columns = "".join(f"        {line},\n" for line in lines)
+    return (
+        f'    op.create_table(\n        "{table}",\n{columns}    )\n'
+        f'    with op.batch_alter_table("{table}") as batch_op:\n'
+        f'        batch_op.create_index(batch_op.f("{_index_name(table, link)}"), ["{link}"], '
+        "unique=False)\n"
+    )
+
+
+def _association_drop(view: FieldView) -> str:
+    """The body lines that drop the association table of a ``refs`` field."""
+    table = view.association
+    return (
+        f'    with op.batch_alter_table("{table}") as batch_op:\n'
+        f'        batch_op.drop_index(batch_op.f("{_index_name(table, view.link_column)}"))\n'
+        f'    op.drop_table("{table}")\n'
+    )
+
+
 def _columns(names: DomainNames, views: list[FieldView], owner: bool) -> list[str]:
+    views = [view for view in views if not view.many]
     lines = ['sa.Column("id", sa.Integer(), nullable=False)']
     for view in views:
         lines.append(f'sa.Column("{view.column}", {view.sa_type}, nullable={view.nullable})')
@@ -122,7 +156,7 @@ def _indexes(names: DomainNames, views: list[FieldView], owner: bool) -> list[tu
 
 
 def create_block(names: DomainNames, views: list[FieldView], owner: bool) -> str:
-    """Return the body lines that create the table and its indexes."""
+    """Return the body lines that create the table, its indexes and association tables."""
     columns = "".join(f"        {line},\n" for line in _columns(names, views, owner))
     text = f'    op.create_table(\n        "{names.table}",\n{columns}    )\n'
     indexes = _indexes(names, views, owner)
@@ -133,12 +167,13 @@ def create_block(names: DomainNames, views: list[FieldView], owner: bool) -> str
                 f'        batch_op.create_index(batch_op.f("{_index_name(names.table, column)}"), '
                 f'["{column}"], unique={unique})\n'
             )
+    text += "".join(_association_create(names, view) for view in views if view.many)
     return text.rstrip("\n")
 
 
 def drop_block(names: DomainNames, views: list[FieldView], owner: bool) -> str:
-    """Return the body lines that drop the table and its indexes."""
-    text = ""
+    """Return the body lines that drop the association tables, the table and its indexes."""
+    text = "".join(_association_drop(view) for view in reversed(views) if view.many)
     indexes = _indexes(names, views, owner)
     if indexes:
         text += f'    with op.batch_alter_table("{names.table}") as batch_op:\n'
@@ -158,6 +193,15 @@ def check_identifier_lengths(names: DomainNames, views: list[FieldView], owner: 
     """
     identifiers = [_index_name(names.table, column) for column, _ in _indexes(names, views, owner)]
     for view in views:
+        if view.many and view.target is not None:
+            table = view.association
+            identifiers += [
+                f"pk_{table}",
+                f"fk_{table}_{view.own_column}_{names.table}",
+                f"fk_{table}_{view.link_column}_{view.target.names.table}",
+                _index_name(table, view.link_column),
+            ]
+            continue
         identifiers.append(f"uq_{names.table}_{view.column}")
         if view.kind == "ref" and view.target is not None:
             identifiers.append(f"fk_{names.table}_{view.column}_{view.target.names.table}")
@@ -248,7 +292,12 @@ def _server_default(view: FieldView, *, restoring: bool) -> str | None:
     return _ZERO.get(view.kind)
 
 
-def _add_columns(table: str, views: list[FieldView], *, restoring: bool) -> str:
+def _add_columns(names: DomainNames, all_views: list[FieldView], *, restoring: bool) -> str:
+    table = names.table
+    views = [view for view in all_views if not view.many]
+    associations = "".join(_association_create(names, view) for view in all_views if view.many)
+    if not views:
+        return associations.rstrip("\n")
     lines: list[str] = []
     defaults: list[str] = []
     for view in views:
@@ -291,10 +340,15 @@ def _add_columns(table: str, views: list[FieldView], *, restoring: bool) -> str:
             f'        batch_op.alter_column("{column}", server_default=None)\n'
             for column in defaults
         )
-    return text.rstrip("\n")
+    return (text + associations).rstrip("\n")
 
 
-def _drop_columns(table: str, views: list[FieldView]) -> str:
+def _drop_columns(names: DomainNames, all_views: list[FieldView]) -> str:
+    table = names.table
+    views = [view for view in all_views if not view.many]
+    text = "".join(_association_drop(view) for view in reversed(all_views) if view.many)
+    if not views:
+        return text.rstrip("\n")
     lines: list[str] = []
     for view in views:
         if view.kind == "ref" and view.target is not None:
@@ -311,7 +365,7 @@ def _drop_columns(table: str, views: list[FieldView]) -> str:
                 f'batch_op.drop_constraint(batch_op.f("uq_{table}_{view.column}"), type_="unique")'
             )
     lines.extend(f'batch_op.drop_column("{view.column}")' for view in views)
-    text = f'    with op.batch_alter_table("{table}") as batch_op:\n'
+    text += f'    with op.batch_alter_table("{table}") as batch_op:\n'
     text += "".join(f"        {line}\n" for line in lines)
     return text.rstrip("\n")
 
@@ -341,15 +395,16 @@ def render_columns_migration(
         The migration file.
     """
     table = names.table
-    columns = ", ".join(view.column for view in views)
+    parts = [view.association if view.many else view.column for view in views]
+    columns = ", ".join(parts)
     verb = "drop" if drop else "add"
     message = f"{verb.capitalize()} {columns} {'from' if drop else 'to'} {table}"
     if drop:
-        upgrade, downgrade = _drop_columns(table, views), _add_columns(table, views, restoring=True)
+        upgrade, downgrade = _drop_columns(names, views), _add_columns(names, views, restoring=True)
     else:
         upgrade, downgrade = (
-            _add_columns(table, views, restoring=False),
-            _drop_columns(table, views),
+            _add_columns(names, views, restoring=False),
+            _drop_columns(names, views),
         )
     text = render_template(
         "migration.py.jinja",
@@ -363,7 +418,7 @@ def render_columns_migration(
             "drop_block": downgrade,
         },
     )
-    slug = "_".join(view.column for view in views)
+    slug = "_".join(parts)
     if len(slug) > 40:
         slug = f"{len(views)}_fields"
     path = f"migrations/versions/{revision}_{verb}_{slug}_{'from' if drop else 'to'}_{table}.py"

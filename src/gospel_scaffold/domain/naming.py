@@ -9,7 +9,7 @@ from gospel_scaffold.domain.inflection import engine
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.errors import InvalidInputError
 
-__all__ = ["DomainNames", "domain_names", "pascal_case"]
+__all__ = ["DomainNames", "domain_names", "pascal_case", "plural_of", "singular_of"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,11 @@ def pascal_case(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-def _singular_of(word: str) -> str:
+def singular_of(word: str) -> str:
+    """Return the singular of a snake-case word (``featured_tags`` -> ``featured_tag``).
+
+    A word inflect reads as singular already (``staff``) is returned as it is.
+    """
     head, _, last = word.rpartition("_")
     singular = engine().singular_noun(last)
     if singular is False or not isinstance(singular, str):
@@ -68,7 +72,8 @@ def _singular_of(word: str) -> str:
     return f"{head}_{singular}" if head else singular
 
 
-def _plural_of(word: str) -> str:
+def plural_of(word: str) -> str:
+    """Return the plural of a snake-case word (``invoice_item`` -> ``invoice_items``)."""
     head, _, last = word.rpartition("_")
     plural = str(engine().plural_noun(last))
     return f"{head}_{plural}" if head else plural
@@ -133,15 +138,15 @@ def domain_names(
         if given is not None:
             _check(given, what)
     if singular is None and plural is None:
-        singular = _singular_of(name)
+        singular = singular_of(name)
         if singular != name:
             _refuse_mangled_singular(name, singular)
-        plural = name if singular != name else _plural_of(name)
+        plural = name if singular != name else plural_of(name)
     elif singular is None:
         assert plural is not None
-        singular = name if name != plural else _singular_of(plural)
+        singular = name if name != plural else singular_of(plural)
     elif plural is None:
-        plural = name if name != singular else _plural_of(singular)
+        plural = name if name != singular else plural_of(singular)
     _check(singular, "Singular form")
     _check(plural, "Plural form (the table)", sql=True)
     words = plural.split("_")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -31,32 +32,28 @@ def _git() -> str | None:
     return shutil.which("git")
 
 
-def _in_repository(root: Path, git: str) -> bool:
-    done = subprocess.run(
-        [git, "rev-parse", "--is-inside-work-tree"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return done.returncode == 0 and done.stdout.strip() == "true"
-
-
 def store_texts(root: Path, texts: Iterable[str]) -> None:
     """Write each text into the project's git object store, if it is a git repository.
 
-    Best effort: without git or a repository, the texts can still be rendered again while the
-    installed gospel matches (see the module docstring).
+    One ``git hash-object -w --stdin-paths`` for all of them. Best effort: without git or a
+    repository, the texts can still be rendered again while the installed gospel matches (see
+    the module docstring).
     """
     git = _git()
     pending = list(dict.fromkeys(texts))
-    if git is None or not pending or not _in_repository(root, git):
+    if git is None or not pending:
         return
-    for text in pending:
+    with tempfile.TemporaryDirectory(prefix="gospel-blobs-") as scratch:
+        paths = []
+        for index, text in enumerate(pending):
+            path = Path(scratch) / str(index)
+            path.write_bytes(text.encode("utf-8"))
+            paths.append(str(path))
+        # Outside a repository git refuses (exit 128): nothing to keep the texts in.
         subprocess.run(
-            [git, "hash-object", "-w", "--no-filters", "--stdin"],
+            [git, "hash-object", "-w", "--no-filters", "--stdin-paths"],
             cwd=root,
-            input=text.encode("utf-8"),
+            input="\n".join(paths).encode("utf-8"),
             capture_output=True,
             check=False,
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from gospel_scaffold.errors import EditError
@@ -50,6 +50,7 @@ class BackPopulates:
         target_module: The new model's module (``app.models.payments``).
         back_populates: The attribute on the new model pointing back (``owner``, ``customer``).
         foreign_keys: ``Payment.payer_id`` when several foreign keys link the two tables.
+        secondary: The association table of a many-to-many relationship (``posts_tags``).
     """
 
     class_name: str
@@ -58,6 +59,11 @@ class BackPopulates:
     target_module: str
     back_populates: str
     foreign_keys: str = ""
+    secondary: str = ""
+
+    def detail(self) -> dict[str, str]:
+        """The edit's detail as a record keeps it (empty optional values left out)."""
+        return {key: value for key, value in asdict(self).items() if value}
 
     def statement(self, indent: int, line_length: int) -> str:
         """Return the attribute statement, wrapped the way ruff formats it.
@@ -68,6 +74,7 @@ class BackPopulates:
             f'{self.attribute}: Mapped[list["{self.target_class}"]]',
             "relationship",
             [
+                *([f'secondary="{self.secondary}"'] if self.secondary else []),
                 f'back_populates="{self.back_populates}"',
                 *([f'foreign_keys="{self.foreign_keys}"'] if self.foreign_keys else []),
                 'lazy="raise"',

@@ -22,7 +22,7 @@ from gospel_scaffold.domain.registry import (
     remove_router,
 )
 from gospel_scaffold.domain.slice import other_edits, without_edits
-from gospel_scaffold.domain.spec import build_spec
+from gospel_scaffold.domain.spec import SpecResolver
 from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
 from gospel_scaffold.errors import ProjectError, TargetExistsError
 
@@ -45,11 +45,14 @@ class RemoveRequest:
 
 
 def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> list[str]:
+    """The fields of other domains that reference ``record`` (``invoices.customer``)."""
     users: list[str] = []
     for other in records.values():
+        if other.plural == record.plural:
+            continue
         for item in parse_fields(other.fields):
-            if item.type == "ref" and item.ref in (record.plural, record.singular):
-                users.append(f"{other.plural}.{item.name}")
+            if item.type in ("ref", "refs") and item.ref in (record.plural, record.singular):
+                users.append(f"{other.plural} {item.name}")
     return users
 
 
@@ -77,9 +80,11 @@ def plan_remove(request: RemoveRequest) -> Plan:
     record = find_record(records, request.name)
     users = _referenced_by(record, records)
     if users:
+        fields = ", ".join(user.replace(" ", ".") for user in users)
+        commands = "; ".join(f"`gospel remove-field {user}`" for user in users)
         raise ProjectError(
-            f"Domain {record.plural!r} is still referenced by {', '.join(users)}; remove those "
-            "domains (or fields) first"
+            f"Domain {record.plural!r} is still referenced by {fields}; remove those fields "
+            f"first ({commands}) or the domains that hold them"
         )
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
     plan = Plan(
@@ -215,9 +220,7 @@ def _migration_changes(
                 FileChange(first.path, "delete", "migration", f"Delete {first.path}", current, None)
             ]
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    spec = build_spec(
-        names, parse_fields(record.fields), record.owner, project, records, record=record
-    )
+    spec = SpecResolver(project, records).spec_of(record)
     views = views_of(spec)
     head = single_head(project.heads())
     new_id, create_date = new_revision("remove-domain", record.plural, head)

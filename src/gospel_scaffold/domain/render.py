@@ -6,13 +6,17 @@ values for the tests) are made here, field by field, so the templates stay simpl
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from gospel_scaffold.domain.fields import Field
 from gospel_scaffold.domain.naming import DomainNames, pascal_case
-from gospel_scaffold.domain.spec import RefTarget
+from gospel_scaffold.domain.spec import RefTarget, association_table
 
 __all__ = [
     "FieldView",
@@ -21,6 +25,8 @@ __all__ = [
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
+MAX_LINKS = 100
+"""The most ids a ``refs`` field takes in one request (one bounded ``IN`` query checks them)."""
 
 
 def _py_literal(value: Any) -> str:
@@ -65,6 +71,26 @@ class FieldView:
         return self.field.unique
 
     @property
+    def many(self) -> bool:
+        """Whether the field is a ``refs`` list (rows of an association table, no column)."""
+        return self.kind == "refs"
+
+    @property
+    def association(self) -> str:
+        """The association table of a ``refs`` field (``posts_tags``)."""
+        return association_table(self.names.table, self.field)
+
+    @property
+    def own_column(self) -> str:
+        """The association table's column pointing at this domain (``post_id``)."""
+        return f"{self.names.singular}_id"
+
+    @property
+    def link_column(self) -> str:
+        """The association table's column pointing at the linked rows (``tag_id``)."""
+        return f"{self.field.item_name}_id"
+
+    @property
     def enum_class(self) -> str:
         """The Python enum of an ``enum`` field (``PaymentStatus``)."""
         return f"{self.names.class_name}{pascal_case(self.field.name)}"
@@ -98,6 +124,7 @@ class FieldView:
             "json": "dict[str, Any]",
             "enum": self.enum_class,
             "ref": "int",
+            "refs": "list[int]",
         }[self.kind]
 
     @property
@@ -183,12 +210,18 @@ class FieldView:
             "json": "dict[str, Any]",
             "enum": self.enum_class,
             "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX})]",
+            "refs": (
+                f"Annotated[list[Annotated[int, Field(ge=1, le={INT32_MAX})]], "
+                f"Field(max_length={MAX_LINKS})]"
+            ),
         }[kind.type]
 
     @property
     def create_line(self) -> str:
         """The field's line in the create schema."""
         annotation = self.schema_type + (" | None" if self.nullable else "")
+        if self.many:
+            return f"{self.column}: {annotation} = []"
         if self.field.has_default:
             return f"{self.column}: {annotation} = {self.default_literal}"
         if self.nullable:
@@ -292,6 +325,7 @@ class FieldView:
             "json": '"not-an-object"',
             "enum": '"not-a-choice"',
             "ref": "0",
+            "refs": '"not-a-list"',
         }[kind.type]
 
 
@@ -338,6 +372,45 @@ def _with_article(noun: str) -> str:
     return str(engine().a(noun))
 
 
+def _cache_directory() -> Path | None:
+    """Where compiled templates are kept between runs (``$XDG_CACHE_HOME/gospel/jinja``)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    directory = Path(base) / "gospel" / "jinja"
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return directory if os.access(directory, os.W_OK) else None
+
+
+@functools.cache
+def _environment() -> Any:
+    # One environment per process; compiled templates are cached on disk across runs (Jinja
+    # keys them by the template's source and the Python version), which saves most of the
+    # start-up of a command that renders a domain.
+    import jinja2  # lazy: keeps `gospel --help` fast
+    from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+    class _BestEffortCache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            # A full or read-only disk only costs the next run a compile.
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    directory = _cache_directory()
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # renders Python source, never HTML
+        bytecode_cache=_BestEffortCache(str(directory)) if directory is not None else None,
+    )
+    environment.filters["a"] = _with_article
+    return environment
+
+
 def render_template(name: str, context: dict[str, Any]) -> str:
     """Render ``domain/templates/<name>`` with ``context``.
 
@@ -348,16 +421,5 @@ def render_template(name: str, context: dict[str, Any]) -> str:
     Returns:
         The rendered text, ending with exactly one newline.
     """
-    import jinja2  # lazy: keeps `gospel --help` fast
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,  # renders Python source, never HTML
-    )
-    environment.filters["a"] = _with_article
-    text = environment.get_template(name).render(**context)
+    text = str(_environment().get_template(name).render(**context))
     return text.rstrip("\n") + "\n"

@@ -8,18 +8,15 @@ merging a file always works on its *own view*: the file with the other domains' 
 
 from __future__ import annotations
 
-from gospel_scaffold.domain.formatting import Formatter
-from gospel_scaffold.domain.generate import render_domain
 from gospel_scaffold.domain.naming import DomainNames
 from gospel_scaffold.domain.record import DomainRecord
 from gospel_scaffold.domain.registry import BackPopulates, add_back_populates, remove_back_populates
-from gospel_scaffold.domain.spec import DomainSpec
+from gospel_scaffold.domain.spec import DomainSpec, association_table
 
 __all__ = [
     "domain_files",
     "other_edits",
     "relationship_sides",
-    "render_files",
     "with_edits",
     "without_edits",
 ]
@@ -35,15 +32,6 @@ def domain_files(names: DomainNames) -> dict[str, str]:
         "routes": f"app/api/routes/{names.module}.py",
         "unit_tests": f"tests/unit/test_{names.service_module}.py",
         "integration_tests": f"tests/integration/test_{names.module}_routes.py",
-    }
-
-
-def render_files(spec: DomainSpec, formatter: Formatter) -> dict[str, str]:
-    """Render and format every generated file of ``spec``, by path."""
-    rendered = render_domain(spec)
-    return {
-        path: formatter.format(rendered[step], path)
-        for step, path in domain_files(spec.names).items()
     }
 
 
@@ -78,37 +66,44 @@ def other_edits(
 def relationship_sides(spec: DomainSpec) -> list[tuple[str, BackPopulates]]:
     """Return the collections ``spec`` adds to other models, with the file of each.
 
-    The owner's collection on ``User`` comes first, then one per reference to another model.
+    The owner's collection on ``User`` comes first, then one per reference to another model
+    (a ``refs`` list links through its association table, named by ``secondary``).
     """
     names = spec.names
-    # (module of the other model, its class, the new model's attribute, collection, ambiguous)
-    sides = [
-        (
-            target.model_module,
-            target.names.class_name,
-            name,
-            target.back_populates,
-            target.ambiguous,
-        )
-        for name, target in spec.refs.items()
-        if target.names.plural != names.plural
-    ]
+    sides: list[tuple[str, str, str, str, str, str]] = []
     if spec.owner:
-        sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
-    found: list[tuple[str, BackPopulates]] = []
-    for module, class_name, back, attribute, _ambiguous in sides:
-        column = "owner_id" if back == "owner" else f"{back}_id"
-        side = BackPopulates(
-            class_name=class_name,
-            attribute=attribute,
-            target_class=names.class_name,
-            target_module=f"app.models.{names.module}",
-            back_populates=back,
-            # Always explicit: a later reference the other way must not make it ambiguous.
-            foreign_keys=f"{names.class_name}.{column}",
+        sides.append(("user", "User", "owner", spec.owner_back_populates, "owner_id", ""))
+    for item in spec.fields:
+        target = spec.refs.get(item.name)
+        if target is None or target.names.plural == names.plural:
+            continue
+        many = item.type == "refs"
+        sides.append(
+            (
+                target.model_module,
+                target.names.class_name,
+                item.name,
+                target.back_populates,
+                "" if many else item.column,
+                association_table(names.table, item) if many else "",
+            )
         )
-        found.append((f"app/models/{module}.py", side))
-    return found
+    return [
+        (
+            f"app/models/{module}.py",
+            BackPopulates(
+                class_name=class_name,
+                attribute=attribute,
+                target_class=names.class_name,
+                target_module=f"app.models.{names.module}",
+                back_populates=back,
+                # Always explicit: a later reference the other way must not make it ambiguous.
+                foreign_keys=f"{names.class_name}.{column}" if column else "",
+                secondary=secondary,
+            ),
+        )
+        for module, class_name, back, attribute, column, secondary in sides
+    ]
 
 
 def without_edits(text: str, path: str, edits: list[BackPopulates], line_length: int) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import re
+import shutil
+import subprocess
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +13,7 @@ from pathlib import Path
 from gospel_scaffold.errors import ProjectError
 
 __all__ = [
+    "GitStatus",
     "ModelInfo",
     "Project",
     "Revision",
@@ -183,25 +186,56 @@ def find_project(directory: Path) -> Project:
     )
 
 
+class GitStatus:
+    """``git status`` of the project, asked at the start of a command and read at its end.
+
+    The status runs in the background while the command plans; :meth:`note` says whether the
+    tree already had uncommitted changes (the user should review gospel's change separately).
+    """
+
+    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls, root: Path) -> GitStatus:
+        """Start ``git status`` in ``root`` (nothing when git is not installed)."""
+        git = shutil.which("git")
+        if git is None:
+            return cls(None)
+        command = [git, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"]
+        process = subprocess.Popen(
+            [*command, "--", "."],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        return cls(process)
+
+    def note(self) -> str | None:
+        """Return a note when the tree had uncommitted changes, else ``None``."""
+        if self._process is None:
+            return None
+        output, _ = self._process.communicate()
+        if self._process.returncode != 0 or not output.strip():
+            return None
+        count = len(output.strip().splitlines())
+        return (
+            f"Note: the git tree already had {count} uncommitted change(s) before this run; "
+            "review everything with `git diff` before you commit"
+        )
+
+    def __enter__(self) -> GitStatus:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # A command that failed half-way does not leave git running behind it.
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
 def uncommitted_note(root: Path) -> str | None:
     """Return a note when the project's git tree has uncommitted changes, else ``None``."""
-    import shutil
-    import subprocess
-
-    git = shutil.which("git")
-    if git is None:
-        return None
-    done = subprocess.run(
-        [git, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no", "--", "."],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if done.returncode != 0 or not done.stdout.strip():
-        return None
-    count = len(done.stdout.strip().splitlines())
-    return (
-        f"Note: the git tree already had {count} uncommitted change(s) before this run; "
-        "review everything with `git diff` before you commit"
-    )
+    return GitStatus.start(root).note()
