@@ -170,3 +170,24 @@ def test_removing_the_domain_that_owns_a_many_to_many_drops_its_table_too(
     assert upgrade.index('op.drop_table("posts_tags")') < upgrade.index('op.drop_table("posts")')
     assert downgrade.index('"posts",') < downgrade.index('"posts_tags",')
     assert "posts" not in (customers / "app/models/tags.py").read_text()
+
+
+def test_remove_field_is_refused_while_your_code_uses_what_it_brought(
+    customers: Path, run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
+    report = customers / "app/services/report_service.py"
+    report.write_text(
+        '"""Mine."""\n\nfrom sqlalchemy import select\nfrom sqlalchemy.orm import selectinload\n\n'
+        "from app.models.customers import Customer\n\n"
+        "QUERY = select(Customer).options(selectinload(Customer.invoices))\n"
+    )
+    before = snapshot(customers)
+
+    result = run_gospel("remove-field", "invoices", "customer", cwd=customers)
+
+    assert_one_line_error(
+        result, "Customer.invoices in app/services/report_service.py:8", "nothing was written"
+    )
+    assert snapshot(customers) == before
+    report.unlink()
+    assert run_gospel("remove-field", "invoices", "customer", cwd=customers).returncode == 0

@@ -56,7 +56,8 @@ from gospel_scaffold.domain.spec import (
     sample_dependents,
 )
 from gospel_scaffold.domain.target_project import GitStatus, Project, find_project
-from gospel_scaffold.errors import InvalidInputError, TargetExistsError
+from gospel_scaffold.domain.usages import find_usages
+from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
 
 __all__ = ["FieldsRequest", "plan_fields"]
 
@@ -259,6 +260,34 @@ def _edit_relationships(
     return kept + [Edit(path, "back_populates", side.detail()) for path, side in new]
 
 
+def _removed_attributes(spec: DomainSpec, removed: set[str]) -> set[str]:
+    """``Class.attribute`` names that go away with the fields ``removed`` of ``spec``."""
+    own = spec.names.class_name
+    names: set[str] = set()
+    for view in views_of(spec):
+        if view.name not in removed:
+            continue
+        names.add(f"{own}.{view.column}")
+        if view.target is not None:
+            names.add(f"{own}.{view.name}")
+            holder = own if view.target.is_self else view.target.names.class_name
+            names.add(f"{holder}.{view.target.back_populates}")
+    return names
+
+
+def _refuse_removing_what_is_used(
+    project: Project, old_spec: DomainSpec, removed: set[str], texts: _Texts
+) -> None:
+    usages = find_usages(project.root, _removed_attributes(old_spec, removed), texts.texts)
+    if usages:
+        shown = ", ".join(str(usage) for usage in usages[:5])
+        more = f" and {len(usages) - 5} more" if len(usages) > 5 else ""
+        raise ProjectError(
+            f"Your code still uses what the field brought: {shown}{more}; change that code "
+            "first, then run the command again (nothing was written)"
+        )
+
+
 def plan_fields(request: FieldsRequest) -> Plan:
     """Plan ``gospel add-field`` / ``gospel remove-field``: validate everything, write nothing.
 
@@ -320,6 +349,8 @@ def plan_fields(request: FieldsRequest) -> Plan:
         migration_text = formatted[migration.path]
         this = replace(new_record, files=files[record.plural])
         this.edits = _edit_relationships(project, record, new_spec, texts)
+        if request.remove:
+            _refuse_removing_what_is_used(project, old_spec, set(request.remove), texts)
         this.migrations = [
             *record.migrations,
             replace(migration_record, sha256=sha256_text(migration_text)),
