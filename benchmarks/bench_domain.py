@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import resource
 import shutil
 import statistics
@@ -29,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +39,7 @@ _NOUNS = """
     accounts agents alerts assets audits badges batches bills brands budgets campaigns carts
     channels clients coupons courses deals devices drivers events exports fleets forms grants
     gyms guides hosts images invites issues jobs kits leads lessons loans venues meetings
-    members menus notes offers parcels plans posts quotes rooms rides shifts tickets
+    members metrics notes offers parcels plans posts quotes rooms rides shifts tickets
 """
 NOUNS = _NOUNS.split()
 
@@ -72,7 +73,7 @@ def _realistic(count: int) -> list[tuple[str, bool, list[str]]]:
         name = NOUNS[i] if i < len(NOUNS) else f"things{i}"
         specs = ["title:str:60", "amount:decimal:10,2:null"]
         if i >= 2 and i % 2 == 0:
-            specs.append(f"first:ref:{domains[(i * 7) % i][0]}")
+            specs.append(f"first:ref:{domains[random.Random(i).randrange(i)][0]}")
         if i >= 5 and i % 5 == 0:
             specs.append(f"second:ref:{domains[i // 2][0]}:null")
         domains.append((name, i % 3 != 0, specs))
@@ -130,23 +131,34 @@ def _run(argv: list[str], cwd: Path, env: dict[str, str], *, ok: bool) -> tuple[
     return wall, cpu
 
 
+@dataclass(frozen=True)
+class Case:
+    """One command to time: its label, arguments and expectations."""
+
+    label: str
+    args: list[str]
+    writes: bool = False
+    ok: bool = True
+    shape: str = "realistic"
+
+
 def _measure(
     runs: int,
     project: Path,
     work: Path,
-    command: Callable[[int], list[str]],
+    argv: list[str],
     env: dict[str, str],
     *,
     writes: bool,
     ok: bool = True,
 ) -> tuple[float, float]:
     walls, cpus = [], []
-    for i in range(runs):
+    for _ in range(runs):
         cwd = project
         if writes:  # every run starts from the same committed project
             cwd = work / f"run-{time.monotonic_ns()}"
             shutil.copytree(project, cwd, symlinks=True)
-        wall, cpu = _run(command(i), cwd, env, ok=ok)
+        wall, cpu = _run(argv, cwd, env, ok=ok)
         walls.append(wall)
         cpus.append(cpu)
         if writes:
@@ -182,7 +194,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
         work = Path(tmp)
-        current = Gospel("this", {**os.environ, "PYTHONPATH": str(REPO / "src")})
+        current = Gospel("this branch", {**os.environ, "PYTHONPATH": str(REPO / "src")})
         baseline = _baseline(args.baseline_ref, work)
         gospels = [current] + ([baseline] if isinstance(baseline, Gospel) else [])
         from gospel_scaffold.project import render_project
@@ -194,7 +206,7 @@ def main() -> None:
         for gospel in gospels:
             for shape, domains in shapes.items():
                 print(f"building the {shape} project with {gospel.label}'s gospel...", flush=True)
-                target = work / f"{shape}-{gospel.label.replace('/', '_')}"
+                target = work / f"{shape}-{len(projects)}"
                 projects[(shape, gospel.label)] = _build(template, target, gospel, domains)
 
         print(
@@ -206,122 +218,59 @@ def main() -> None:
             "ruff --version": [str(Path(sys.executable).parent / "ruff"), "--version"],
         }
         for label, argv in floors.items():
-            wall, cpu = _measure(
-                runs, work, work, lambda i, a=argv: a, dict(os.environ), writes=False
-            )
+            wall, cpu = _measure(runs, work, work, argv, dict(os.environ), writes=False)
             print(f"  floor: {label:<47} {_format(wall)} / {_format(cpu)}")
         header = "".join(f"{gospel.label:>24}" for gospel in gospels)
         if not isinstance(baseline, Gospel):
             header += f"   {args.baseline_ref}: {baseline}"
         realistic, chain = shapes["realistic"], shapes["chain"]
+        early = chain[len(chain) // 5][0]  # four fifths of the chain come after it
         middle = realistic[len(realistic) // 2][0]
-        hub = realistic[1][0]  # referenced by several domains
-        cases: list[tuple[str, str, Callable[[int], list[str]], bool, bool, bool]] = [
-            # label, project, args, writes, ok, needs add-field
-            (
-                "add-domain, bad name (refused)",
-                "realistic",
-                lambda i: ["add-domain", "Bad-Name", "x:int"],
-                False,
-                False,
-                False,
-            ),
-            (
-                "add-domain, bad field (refused)",
-                "realistic",
-                lambda i: ["add-domain", "extras", "x:money"],
-                False,
-                False,
-                False,
-            ),
-            (
-                "add-field, bad field (refused)",
-                "realistic",
-                lambda i: ["add-field", middle, "x:money"],
-                False,
-                False,
-                True,
-            ),
-            (
-                "add-domain --dry-run",
-                "realistic",
-                lambda i: [
-                    "add-domain",
-                    "extras",
-                    "x:int",
-                    f"hub:ref:{hub}",
-                    f"other:ref:{middle}:null",
-                    "--dry-run",
-                ],
-                False,
-                True,
-                False,
-            ),
-            (
-                "add-domain",
-                "realistic",
-                lambda i: [
-                    "add-domain",
-                    "extras",
-                    "x:int",
-                    f"hub:ref:{hub}",
-                    f"other:ref:{middle}:null",
-                ],
-                True,
-                True,
-                False,
-            ),
-            (
-                "add-field --dry-run",
-                "realistic",
-                lambda i: ["add-field", hub, "note:text:null", "--dry-run"],
-                False,
-                True,
-                True,
-            ),
-            (
-                "add-field",
-                "realistic",
-                lambda i: ["add-field", hub, "note:text:null", "rank:int:default=0"],
-                True,
-                True,
-                True,
-            ),
-            (
+        # The domain the most others reference: its tests are built by many other suites.
+        hub = Counter(
+            spec.split(":")[2] for _, _, specs in realistic for spec in specs if ":ref:" in spec
+        ).most_common(1)[0][0]
+        after = len(chain) - len(chain) // 5 - 1
+        extras = ["add-domain", "extras", "x:int", f"hub:ref:{hub}", f"other:ref:{middle}:null"]
+        cases = [
+            Case("add-domain, bad name (refused)", ["add-domain", "Bad-Name", "x:int"], ok=False),
+            Case("add-domain, bad field (refused)", ["add-domain", "extras", "x:money"], ok=False),
+            Case("add-field, bad field (refused)", ["add-field", middle, "x:money"], ok=False),
+            Case("add-domain --dry-run", [*extras, "--dry-run"]),
+            Case("add-domain", extras, writes=True),
+            Case("add-field --dry-run", ["add-field", hub, "note:text:null", "--dry-run"]),
+            Case("add-field", ["add-field", hub, "note:text:null", "rank:int:default=0"], True),
+            Case(
                 "chain: add-domain",
-                "chain",
-                lambda i: ["add-domain", "extras", "x:int", f"prev:ref:{chain[-1][0]}:null"],
-                True,
-                True,
-                False,
+                ["add-domain", "extras", "x:int", f"prev:ref:{chain[-1][0]}:null"],
+                writes=True,
+                shape="chain",
             ),
-            (
-                "chain: add-field (40 domains after it)",
-                "chain",
-                lambda i: ["add-field", "things10", "note:text:null"],
-                True,
-                True,
-                True,
+            Case(
+                f"chain: add-field ({after} domains after it)",
+                ["add-field", early, "note:text:null"],
+                writes=True,
+                shape="chain",
             ),
         ]
-        print(f"  {'command (50-domain project)':<54}{header}")
-        for label, shape, command, writes, ok, needs_add_field in cases:
+        print(f"  {f'command ({args.domains}-domain project)':<54}{header}")
+        for case in cases:
             cells = []
             for gospel in gospels:
-                if needs_add_field and gospel is not current:
+                if case.args[0] == "add-field" and gospel is not current:
                     cells.append(f"{'(no add-field)':>24}")
                     continue
                 wall, cpu = _measure(
                     runs,
-                    projects[(shape, gospel.label)],
+                    projects[(case.shape, gospel.label)],
                     work,
-                    lambda i, c=command, g=gospel: g.argv(*c(i)),
+                    gospel.argv(*case.args),
                     gospel.env,
-                    writes=writes,
-                    ok=ok,
+                    writes=case.writes,
+                    ok=case.ok,
                 )
                 cells.append(f"{_format(wall)} /{_format(cpu)}")
-            print(f"  {label:<54}{''.join(cells)}", flush=True)
+            print(f"  {case.label:<54}{''.join(cells)}", flush=True)
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

@@ -135,7 +135,10 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
         "pydantic": {"BaseModel", "ConfigDict"},
         "datetime": {"datetime"},
     }
-    text = "\n".join(view.create_line + view.update_line for view in views)
+    many = [view for view in views if view.many]
+    text = "\n".join(
+        [view.create_line + view.update_line for view in views] + [view.ids_type for view in many]
+    )
     if "Annotated[" in text:
         imports["typing"] = {"Annotated"}
     if "Field(" in text:
@@ -163,6 +166,8 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
             "names": spec.names,
             "imports": import_block(imports),
             "fields": views,
+            "many": many,
+            "max_links": MAX_LINKS,
             "not_null": not_null,
             "owner": spec.owner,
         },

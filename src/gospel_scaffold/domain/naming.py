@@ -87,9 +87,11 @@ def _refuse_mangled_singular(name: str, singular: str) -> None:
     if own_plural in (last, last + "s"):
         return
     plural = name.removesuffix(last) + own_plural
+    # inflect cannot tell "bus" (singular) from "menus" (plural of "menu"): ask, with both.
     raise InvalidInputError(
-        f"Domain name {name!r} looks singular, but would give class {pascal_case(singular)!r}; "
-        f"say what you mean with --singular {name} --plural {plural}"
+        f"Domain name {name!r} may be singular or plural (class {pascal_case(singular)!r}?); "
+        f"say which with --singular {name} --plural {plural}, or --singular {singular} "
+        f"--plural {name}"
     )
 
 

@@ -210,11 +210,21 @@ class FieldView:
             "json": "dict[str, Any]",
             "enum": self.enum_class,
             "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX})]",
-            "refs": (
-                f"Annotated[list[Annotated[int, Field(ge=1, le={INT32_MAX})]], "
-                f"Field(max_length={MAX_LINKS})]"
-            ),
+            "refs": self.ids_alias,
         }[kind.type]
+
+    @property
+    def ids_alias(self) -> str:
+        """The schemas' type alias of a ``refs`` id list (``_TagIds``)."""
+        return f"_{pascal_case(self.field.item_name)}Ids"
+
+    @property
+    def ids_type(self) -> str:
+        """What the alias of a ``refs`` id list stands for."""
+        return (
+            f"Annotated[list[Annotated[int, Field(ge=1, le={INT32_MAX})]], "
+            f"Field(max_length={MAX_LINKS})]"
+        )
 
     @property
     def create_line(self) -> str:
