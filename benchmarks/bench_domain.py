@@ -37,7 +37,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 _NOUNS = """
     accounts agents alerts assets audits badges batches bills brands budgets campaigns carts
-    channels clients coupons courses deals devices drivers events exports fleets forms grants
+    channels clients coupons courses deals devices drivers events exports fleets forms gifts
     gyms guides hosts images invites issues jobs kits leads lessons loans venues meetings
     members metrics notes offers parcels plans posts quotes rooms rides shifts tickets
 """
@@ -102,14 +102,16 @@ def _build(
         f"{name} {'owned' if owned else 'shared'} {' '.join(specs)}"
         for name, owned, specs in domains
     )
-    subprocess.run(
+    done = subprocess.run(
         [sys.executable, "-c", _BUILD, str(target)],
         input=lines,
         text=True,
         env=gospel.env,
-        check=True,
+        check=False,
         capture_output=True,
     )
+    if done.returncode != 0:
+        raise SystemExit(f"{gospel.label}'s gospel could not build {target.name}: {done.stderr}")
     _git(target, "init", "-q")
     _git(target, "add", "-A")
     _git(target, "commit", "-qm", "domains")

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import shutil
 import subprocess
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gospel_scaffold.errors import ProjectError
@@ -65,12 +66,15 @@ class Project:
     Attributes:
         root: The project directory.
         line_length: The project's ruff line length.
-        models: Mapped classes by table name.
     """
 
     root: Path
     line_length: int = 100
-    models: dict[str, ModelInfo] = field(default_factory=dict)
+
+    @functools.cached_property
+    def models(self) -> dict[str, ModelInfo]:
+        """Mapped classes under ``app/models`` by table name (read when first asked)."""
+        return _scan_models(self.root)
 
     def path(self, relative: str) -> Path:
         """Return ``relative`` inside the project."""
@@ -178,7 +182,7 @@ def find_project(directory: Path) -> Project:
     start = directory.resolve()
     for root in (start, *start.parents):
         if all((root / name).exists() for name in _MARKERS):
-            return Project(root=root, line_length=_line_length(root), models=_scan_models(root))
+            return Project(root=root, line_length=_line_length(root))
     missing = [name for name in _MARKERS if not (start / name).exists()]
     raise ProjectError(
         f"{start} is not a project made by `gospel new` (missing {', '.join(missing)}, here and "
