@@ -384,11 +384,11 @@ def _with_article(noun: str) -> str:
 
 def _cache_directory() -> Path | None:
     """Where compiled templates are kept between runs (``$XDG_CACHE_HOME/gospel/jinja``)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    directory = Path(base) / "gospel" / "jinja"
     try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        directory = Path(base) / "gospel" / "jinja"
         directory.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # no home directory, or nowhere to write
         return None
     return directory if os.access(directory, os.W_OK) else None
 
