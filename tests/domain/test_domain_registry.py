@@ -10,6 +10,7 @@ from gospel_scaffold.domain.registry import (
     add_model_import,
     add_router,
     format_call_assignment,
+    modernize_registry,
     remove_back_populates,
     remove_model_import,
     remove_router,
@@ -127,12 +128,12 @@ def test_model_registry_stays_sorted_and_reverses_exactly(shop_template: Path) -
     edited = add_model_import(edited, module="customers", class_name="Customer", path="db")
     edited = add_model_import(edited, module="zebras", class_name="Zebra", path="db")
 
-    registry = edited[edited.index("# Model registry") :].splitlines()[1:]
+    registry = edited[edited.index("# Model registry") :].splitlines()[2:]
     assert registry == [
-        "from app.models.customers import Customer  # noqa: E402, F401",
-        "from app.models.payments import Payment  # noqa: E402, F401",
-        "from app.models.user import User  # noqa: E402, F401",
-        "from app.models.zebras import Zebra  # noqa: E402, F401",
+        "import app.models.customers  # noqa: E402, F401",
+        "import app.models.payments  # noqa: E402, F401",
+        "import app.models.user  # noqa: E402, F401",
+        "import app.models.zebras  # noqa: E402, F401",
     ]
     assert add_model_import(edited, module="payments", class_name="Payment", path="db") == edited
     for module, class_name in (
@@ -144,8 +145,58 @@ def test_model_registry_stays_sorted_and_reverses_exactly(shop_template: Path) -
     assert edited == original
 
 
+_OLD_REGISTRY = (
+    "x = 1\n\n"
+    "# Model registry: import every model here.\n"
+    "from app.models.payments import Payment  # noqa: E402, F401\n"
+    "from app.models.user import User  # noqa: E402, F401\n"
+)
+
+
+def test_older_from_import_lines_count_and_new_lines_go_before_them() -> None:
+    assert add_model_import(_OLD_REGISTRY, module="user", class_name="User", path="db") == (
+        _OLD_REGISTRY
+    )
+
+    edited = add_model_import(_OLD_REGISTRY, module="tags", class_name="Tag", path="db")
+
+    # ruff's isort order: `import x` lines first, then `from x import y` lines.
+    assert edited.endswith(
+        "# Model registry: import every model here.\n"
+        "import app.models.tags  # noqa: E402, F401\n"
+        "from app.models.payments import Payment  # noqa: E402, F401\n"
+        "from app.models.user import User  # noqa: E402, F401\n"
+    )
+    once = remove_model_import(edited, module="payments", class_name="Payment", path="db")
+    assert "payments" not in once
+    assert remove_model_import(edited, module="tags", class_name="Tag", path="db") == (
+        _OLD_REGISTRY
+    )
+
+
+def test_modernizing_rewrites_older_lines_sorted_and_keeps_names_in_use() -> None:
+    source = (
+        "def first_user_class() -> type:\n    return User\n\n"
+        "# Model registry: import every model here.\n"
+        "from app.models.user import User  # noqa: E402, F401\n"
+        "import app.models.tags  # noqa: E402, F401\n"
+        "from app.models.payments import Payment  # noqa: E402, F401 - mine\n"
+        "from app.models.tags import Tag  # noqa: E402, F401\n"
+    )
+
+    modern = modernize_registry(source, path="db")
+
+    assert modern.endswith(
+        "# Model registry: import every model here.\n"
+        "import app.models.payments  # noqa: E402, F401 - mine\n"
+        "import app.models.tags  # noqa: E402, F401\n"
+        "from app.models.user import User  # noqa: E402, F401\n"
+    )
+    assert modernize_registry(modern, path="db") == modern
+
+
 def test_a_database_module_without_registry_prints_the_line_to_add() -> None:
-    with pytest.raises(EditError, match=r"from app\.models\.payments import Payment  # noqa"):
+    with pytest.raises(EditError, match=r"import app\.models\.payments  # noqa: E402, F401"):
         add_model_import("x = 1\n", module="payments", class_name="Payment", path="db")
 
 

@@ -239,8 +239,7 @@ def _add_domain_by_hand(root: Path) -> list[str]:
     )
     database = root / "app" / "db" / "database.py"
     database.write_text(
-        database.read_text(encoding="utf-8")
-        + "from app.models.payments import Payment  # noqa: E402, F401\n",
+        database.read_text(encoding="utf-8") + "import app.models.payments  # noqa: E402, F401\n",
         encoding="utf-8",
     )
     routes = root / "app" / "api" / "routes" / "payments.py"

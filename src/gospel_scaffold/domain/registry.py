@@ -4,7 +4,7 @@ Every edit is idempotent (matched by structure, never by text) and has an exact 
 
 - :func:`add_router` / :func:`remove_router`: ``app/api/routes/__init__.py``.
 - :func:`add_model_import` / :func:`remove_model_import`: the model registry in
-  ``app/db/database.py``.
+  ``app/db/database.py`` (and :func:`modernize_registry`, which rewrites its older lines).
 - :func:`add_back_populates` / :func:`remove_back_populates`: the collection on the other side
   of a relationship, with its ``TYPE_CHECKING`` import.
 
@@ -31,6 +31,8 @@ __all__ = [
     "add_router",
     "format_call",
     "format_call_assignment",
+    "modernize_registry",
+    "registry_snippet",
     "remove_back_populates",
     "remove_model_import",
     "remove_router",
@@ -475,20 +477,50 @@ def remove_router(source: str, *, module: str, path: str, line_length: int = 100
 
 # ---------------------------------------------------------------------------------------------
 # Model registry
+#
+# A registry line is ``import app.models.payments`` (with its noqa comment): it imports the module
+# without reading a name from it, so importing a model module first (a script, a shell) works:
+# the model imports ``app.db.database``, whose registry imports the model's module again while
+# it is only partly initialised, which ``from app.models.payments import Payment`` cannot do.
+# The older ``from app.models.payments import Payment`` lines are still read, and
+# :func:`modernize_registry` rewrites them.
+
+REGISTRY_COMMENT = "# noqa: E402, F401"
+
+
+def _plain_import(statement: cst.CSTNode) -> cst.Import | None:
+    import libcst as cst
+
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        node = statement.body[0]
+        if isinstance(node, cst.Import) and len(node.names) == 1 and node.names[0].asname is None:
+            return node
+    return None
+
+
+def _registered_module(statement: cst.CSTNode) -> tuple[str, bool] | None:
+    """``("app.models.payments", plain)`` for a registry line, else ``None``.
+
+    ``plain`` is true for ``import app.models.payments``, false for the older
+    ``from app.models.payments import Payment``.
+    """
+    plain = _plain_import(statement)
+    if plain is not None:
+        dotted = _dotted(plain.names[0].name)
+        return (dotted, True) if dotted.startswith("app.models.") else None
+    node = _import_from(statement)
+    if node is not None and _dotted(node.module).startswith("app.models."):
+        return _dotted(node.module), False
+    return None
 
 
 def _registry_lines(body: Sequence[cst.CSTNode]) -> list[int]:
-    return [
-        i
-        for i, line in enumerate(body)
-        if (node := _import_from(line)) is not None
-        and _dotted(node.module).startswith("app.models.")
-    ]
+    return [i for i, line in enumerate(body) if _registered_module(line) is not None]
 
 
-def registry_snippet(module: str, class_name: str) -> str:
-    """Return the registry line to add to ``app/db/database.py`` by hand."""
-    return f"from app.models.{module} import {class_name}  # noqa: E402, F401"
+def registry_snippet(module: str) -> str:
+    """Return the registry line of a model module, to add to ``app/db/database.py``."""
+    return f"import app.models.{module}  {REGISTRY_COMMENT}"
 
 
 def add_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
@@ -497,14 +529,14 @@ def add_model_import(source: str, *, module: str, class_name: str, path: str) ->
     Args:
         source: The text of ``app/db/database.py``.
         module: The model module (``payments``).
-        class_name: The model class (``Payment``).
+        class_name: The model class (``Payment``): an older ``from`` line importing it counts.
         path: The file's path, for messages.
 
     Returns:
         The edited text (``source`` itself when the model is registered already).
 
     Raises:
-        EditError: The file has no model registry (``from app.models... import ...`` lines).
+        EditError: The file has no model registry (``import app.models...`` lines).
     """
     import libcst as cst
 
@@ -513,24 +545,30 @@ def add_model_import(source: str, *, module: str, class_name: str, path: str) ->
     lines = _registry_lines(body)
     if not lines:
         raise EditError(
-            f"{path} has no model registry (`from app.models.user import User  # noqa: E402, "
-            f"F401` lines at the bottom); add this line by hand:\n"
-            + registry_snippet(module, class_name)
+            f"{path} has no model registry (`{registry_snippet('user')}` lines at the "
+            f"bottom); add this line by hand:\n" + registry_snippet(module)
         )
     dotted = f"app.models.{module}"
     for i in lines:
+        found = _registered_module(body[i])
+        assert found is not None
+        if found[0] != dotted:
+            continue
         node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) == dotted and class_name in _imported_names(node):
+        if found[1] or (node is not None and class_name in _imported_names(node)):
             return source
-    statement = cst.parse_statement(registry_snippet(module, class_name) + "\n")
-    position = lines[-1] + 1
-    for i in lines:
-        node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) > dotted:
-            position = i
-            break
+    statement = cst.parse_statement(registry_snippet(module) + "\n")
+    # ruff's isort puts `import x` lines before `from x import y` lines, each sorted.
+    plain = [i for i in lines if _plain_import(body[i]) is not None]
+    position = lines[0]
+    if plain:
+        position = plain[-1] + 1
+        for i in plain:
+            found = _registered_module(body[i])
+            assert found is not None
+            if found[0] > dotted:
+                position = i
+                break
     if position == lines[0]:
         # Keep the block's leading comment and blank lines at the top of the block.
         first = body[position]
@@ -542,29 +580,104 @@ def add_model_import(source: str, *, module: str, class_name: str, path: str) ->
     return tree.with_changes(body=body).code
 
 
+def _pop_line(body: list[cst.CSTNode], index: int) -> None:
+    """Remove a statement, giving its leading comment and blank lines to the next one."""
+    import libcst as cst
+
+    removed = body.pop(index)
+    assert isinstance(removed, cst.SimpleStatementLine)
+    if index < len(body) and removed.leading_lines:
+        following = body[index]
+        if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            body[index] = following.with_changes(leading_lines=removed.leading_lines)
+
+
 def remove_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
     """Undo :func:`add_model_import`: remove the model's registry line.
 
     The arguments are those of :func:`add_model_import`; a model not registered is no change.
+    An older ``from`` line is removed when it imports ``class_name`` alone.
+    """
+    tree = _parse(source, path)
+    body: list[cst.CSTNode] = list(tree.body)
+    dotted = f"app.models.{module}"
+    for i in _registry_lines(body):
+        found = _registered_module(body[i])
+        assert found is not None
+        node = _import_from(body[i])
+        if found[0] == dotted and (
+            found[1] or (node is not None and _imported_names(node) == [class_name])
+        ):
+            _pop_line(body, i)
+            break
+    else:
+        return source
+    return tree.with_changes(body=body).code
+
+
+def modernize_registry(source: str, *, path: str) -> str:
+    """Rewrite the older ``from app.models.x import X`` registry lines as ``import app.models.x``.
+
+    A line whose names the module uses elsewhere is left alone (code may rely on the name it
+    binds). The block is then sorted as ruff's isort wants it, each line keeping its comments.
+
+    Args:
+        source: The text of ``app/db/database.py``.
+        path: The file's path, for messages.
+
+    Returns:
+        The edited text (``source`` itself when there is nothing to rewrite).
     """
     import libcst as cst
 
     tree = _parse(source, path)
-    body = list(tree.body)
-    dotted = f"app.models.{module}"
-    for i in _registry_lines(body):
-        node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) == dotted and _imported_names(node) == [class_name]:
-            removed = body.pop(i)
-            assert isinstance(removed, cst.SimpleStatementLine)
-            if i < len(body) and removed.leading_lines:
-                following = body[i]
-                if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-                    body[i] = following.with_changes(leading_lines=removed.leading_lines)
-            break
-    else:
+    body: list[cst.CSTNode] = list(tree.body)
+    lines = _registry_lines(body)
+    old = [i for i in lines if _plain_import(body[i]) is None]
+    if not old:
         return source
+    seen = {
+        found[0] for i in lines if (found := _registered_module(body[i])) is not None and found[1]
+    }
+    for i in reversed(old):
+        line = body[i]
+        node = _import_from(line)
+        assert node is not None and isinstance(line, cst.SimpleStatementLine)
+        names = [name.split(" as ")[-1] for name in _imported_names(node)]
+        probe = tree.with_changes(body=[*body[:i], *body[i + 1 :]])
+        if "*" in names or any(_uses_name(probe, name) for name in names):
+            continue
+        dotted = _dotted(node.module)
+        if dotted in seen:
+            _pop_line(body, i)
+            continue
+        seen.add(dotted)
+        replacement = cst.parse_statement(f"import {dotted}\n")
+        assert isinstance(replacement, cst.SimpleStatementLine)
+        body[i] = replacement.with_changes(
+            leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
+        )
+    lines = _registry_lines(body)
+    if lines == list(range(lines[0], lines[0] + len(lines))):
+        block = [body[i] for i in lines]
+
+        def key(statement: cst.CSTNode) -> tuple[bool, str]:
+            found = _registered_module(statement)
+            assert found is not None
+            return (not found[1], found[0])
+
+        ordered = sorted(block, key=key)
+        if ordered != block:
+            first = block[0]
+            assert isinstance(first, cst.SimpleStatementLine)
+            head = first.leading_lines
+            ordered = [
+                s.with_changes(leading_lines=()) if s is first else s
+                for s in ordered
+                if isinstance(s, cst.SimpleStatementLine)
+            ]
+            ordered[0] = ordered[0].with_changes(leading_lines=head)
+            body[lines[0] : lines[0] + len(lines)] = ordered
     return tree.with_changes(body=body).code
 
 

@@ -197,5 +197,6 @@ class TimestampMixin:
     )
 
 
-# Model registry: import every model here so Alembic and relationship() strings see it.
-from app.models.user import User  # noqa: E402, F401
+# Model registry: import every model here so Alembic and relationship() strings see it. A plain
+# `import` works even when a model module is imported first and is only partly initialised.
+import app.models.user  # noqa: E402, F401

@@ -151,7 +151,7 @@ def _model_not_registered(codebase: Codebase) -> Iterator[Violation]:
         if source.module in registry.loaded:
             continue
         for cls in mapped_classes(source):
-            line = f"from {source.module} import {cls.name}  # noqa: E402, F401"
+            line = f"import {source.module}  # noqa: E402, F401"
             yield rule.at(
                 source,
                 cls,
