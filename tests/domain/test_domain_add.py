@@ -34,13 +34,14 @@ def test_the_plan_covers_the_gospel_checklist_and_writes_nothing(project: Path) 
         ("update", "app/api/routes/__init__.py"),
         ("update", "app/db/database.py"),
         ("update", "app/models/user.py"),
-        ("create", plan.changes[8].path),
+        ("update", "README.md"),
+        ("create", plan.changes[9].path),
         ("create", "tests/unit/test_customers_service.py"),
         ("create", "tests/integration/test_customers_routes.py"),
         ("create", ".gospel/domains/customers.json"),
     ]
-    assert plan.changes[8].path.startswith("migrations/versions/")
-    assert plan.changes[8].path.endswith("_create_customers_table.py")
+    assert plan.changes[9].path.startswith("migrations/versions/")
+    assert plan.changes[9].path.endswith("_create_customers_table.py")
     texts = [item.text for item in plan.checklist]
     assert texts[0] == "Create app/models/customers.py with table definition"
     assert "Import and add router to app/api/routes/__init__.py" in texts
@@ -65,7 +66,12 @@ def test_apply_writes_the_slice_and_records_it(project: Path) -> None:
     assert "app/models/payments.py" in record.files
     assert [m.operation for m in record.migrations] == ["create-table"]
     assert (project / record.migration["path"]).is_file()
-    assert {edit.kind for edit in record.edits} == {"router", "model_registry", "back_populates"}
+    assert {edit.kind for edit in record.edits} == {
+        "router",
+        "model_registry",
+        "back_populates",
+        "api_table",
+    }
     customers_revision = load_record(project, "customers")
     assert customers_revision is not None
     assert record.migration["down_revision"] == customers_revision.migration["revision"]

@@ -20,6 +20,7 @@ from gospel_scaffold.domain.migration import (
 )
 from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.plan import ChecklistItem, FileChange, Plan, sha256_text
+from gospel_scaffold.domain.readme import README, add_api_rows, has_api_table
 from gospel_scaffold.domain.record import (
     DomainRecord,
     Edit,
@@ -80,6 +81,7 @@ _SUMMARIES = {
     "router": "Import and add router to {path}",
     "registry": "Add model import to {path}",
     "relationships": "Add the back-populated relationship to {path}",
+    "readme": "Add the domain's endpoints to the API table of {path}",
     "migration": "Write the migration {path} (no autogenerate needed)",
     "unit_tests": "Create unit tests in {path}",
     "integration_tests": "Create integration tests in {path}",
@@ -370,6 +372,15 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             lambda text, side=side, path=path: add_back_populates(
                 text, side, path=path, line_length=project.line_length
             ),
+        )
+    readme = project.read(README)
+    if readme is not None and has_api_table(readme):
+        edit(
+            README,
+            "readme",
+            "api_table",
+            {"prefix": names.url_prefix},
+            lambda text: add_api_rows(text, names, owner=spec.owner),
         )
     changes: list[FileChange] = []
     for path, text in texts.items():
