@@ -55,8 +55,8 @@ CLEAN_PROJECT: dict[str, str] = {
             pass
 
 
-        import app.models.user  # noqa: E402, F401
-        import app.models.payments  # noqa: E402, F401
+        from app.models import user  # noqa: E402, F401
+        from app.models import payments  # noqa: E402, F401
     """,
     "app/models/__init__.py": "",
     "app/models/user.py": """

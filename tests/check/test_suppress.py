@@ -77,7 +77,9 @@ def test_comment_on_the_next_statement_does_not_suppress(project):
 
 
 def _unregister_payment(project) -> None:
-    project.replace("app/db/database.py", "import app.models.payments  # noqa: E402, F401\n", "")
+    project.replace(
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
+    )
 
 
 def test_comment_on_the_closing_line_of_a_class_header_suppresses(project):
@@ -101,7 +103,9 @@ def test_comment_line_between_a_class_header_and_its_body_does_not_suppress(proj
 
 
 def test_comment_inside_a_class_body_does_not_suppress_a_class_violation(project):
-    project.replace("app/db/database.py", "import app.models.payments  # noqa: E402, F401\n", "")
+    project.replace(
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
+    )
     project.replace(
         "app/models/payments.py",
         "    id: Mapped[int]",

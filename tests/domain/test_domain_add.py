@@ -149,7 +149,8 @@ def test_a_reference_to_a_registered_hand_written_model_is_generated(project: Pa
         (
             "unregistered",
             ["tenant:ref:tenants"],
-            "is not in the model registry; add `import app.models.tenant  # noqa: E402, F401`",
+            "is not in the model registry; add tenant to `from app.models import ...` at the "
+            "bottom of app/db/database.py",
         ),
         ("uuid key", ["tenant:ref:tenants"], "has no integer primary key `id` alone"),
         ("no repository", ["tenant:ref:tenants"], "app/repositories has none; add one"),
@@ -176,9 +177,7 @@ def test_a_hand_written_model_gospel_cannot_serve_is_refused_with_the_reason(
     add_tenants_by_hand(project, model=model)
     if change == "unregistered":
         database = project / "app/db/database.py"
-        database.write_text(
-            database.read_text().replace("import app.models.tenant  # noqa: E402, F401\n", "")
-        )
+        database.write_text(database.read_text().replace("import tenant, user", "import user"))
     if change == "no repository":
         (project / "app/repositories/tenant_repository.py").unlink()
     before = snapshot(project)
@@ -246,7 +245,10 @@ def test_dry_run_diff_shows_new_files_and_edits(project: Path) -> None:
         "-from app.api.routes import auth, users\n"
         "+from app.api.routes import auth, customers, users\n" in diff
     )
-    assert "+import app.models.customers  # noqa: E402, F401\n" in diff
+    assert (
+        "-from app.models import user  # noqa: E402, F401\n"
+        "+from app.models import customers, user  # noqa: E402, F401\n" in diff
+    )
 
 
 def test_the_json_plan_has_the_documented_shape(project: Path) -> None:

@@ -239,7 +239,9 @@ def _add_domain_by_hand(root: Path) -> list[str]:
     )
     database = root / "app" / "db" / "database.py"
     database.write_text(
-        database.read_text(encoding="utf-8") + "import app.models.payments  # noqa: E402, F401\n",
+        database.read_text(encoding="utf-8").replace(
+            "from app.models import user", "from app.models import payments, user"
+        ),
         encoding="utf-8",
     )
     routes = root / "app" / "api" / "routes" / "payments.py"

@@ -108,25 +108,32 @@ class RegisteredModel:
 def _registry(root: Path) -> dict[str, str]:
     """Registered model classes of ``app/db/database.py``: class name to module.
 
-    A registry line ``import app.models.tenant`` registers every mapped class of the module;
-    an older ``from app.models.tenant import Tenant`` line, the classes it names.
+    The registry ``from app.models import tenant, user`` registers every mapped class of the
+    modules it names; an older ``from app.models.tenant import Tenant`` line, the classes it
+    names (and ``import app.models.tenant``, the module's).
     """
     path = root / "app" / "db" / "database.py"
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return {}
+    modules: list[str] = []
     found: dict[str, str] = {}
     for node in tree.body:
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.models."):
+        if isinstance(node, ast.ImportFrom) and node.module == "app.models":
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.models."):
             for alias in node.names:
                 found[alias.name] = (node.module or "").removeprefix("app.models.")
         elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname is None and alias.name.startswith("app.models."):
-                    module = alias.name.removeprefix("app.models.")
-                    for class_name in _mapped_classes(root, module):
-                        found[class_name] = module
+            modules += [
+                alias.name.removeprefix("app.models.")
+                for alias in node.names
+                if alias.asname is None and alias.name.startswith("app.models.")
+            ]
+    for module in modules:
+        for class_name in _mapped_classes(root, module):
+            found[class_name] = module
     return found
 
 

@@ -4,7 +4,7 @@ Every edit is idempotent (matched by structure, never by text) and has an exact 
 
 - :func:`add_router` / :func:`remove_router`: ``app/api/routes/__init__.py``.
 - :func:`add_model_import` / :func:`remove_model_import`: the model registry in
-  ``app/db/database.py`` (and :func:`modernize_registry`, which rewrites its older lines).
+  ``app/db/database.py`` (and :func:`modernize_registry`, which folds its older lines in).
 - :func:`add_back_populates` / :func:`remove_back_populates`: the collection on the other side
   of a relationship, with its ``TYPE_CHECKING`` import.
 
@@ -478,102 +478,129 @@ def remove_router(source: str, *, module: str, path: str, line_length: int = 100
 # ---------------------------------------------------------------------------------------------
 # Model registry
 #
-# A registry line is ``import app.models.payments`` (with its noqa comment): it imports the module
-# without reading a name from it, so importing a model module first (a script, a shell) works:
-# the model imports ``app.db.database``, whose registry imports the model's module again while
-# it is only partly initialised, which ``from app.models.payments import Payment`` cannot do.
-# The older ``from app.models.payments import Payment`` lines are still read, and
-# :func:`modernize_registry` rewrites them.
+# The registry is one statement at the bottom of app/db/database.py, the model modules in it
+# sorted: ``from app.models import payments, user`` with its noqa comment. It imports modules,
+# not classes: a script that imports a model module first makes the model import
+# app.db.database, whose registry imports that module again while it is only partly
+# initialised. Python finds a half-initialised submodule for ``from package import module``;
+# ``from app.models.payments import Payment`` (one line per model, as older projects have)
+# cannot read a class that does not exist yet and fails with a circular ImportError.
+# Those older lines are still read, and :func:`modernize_registry` folds them into the one.
 
+MODELS_PACKAGE = "app.models"
 REGISTRY_COMMENT = "# noqa: E402, F401"
 
 
-def _plain_import(statement: cst.CSTNode) -> cst.Import | None:
+def _registry_statement(body: Sequence[cst.CSTNode]) -> int | None:
+    """The index of ``from app.models import ...``, the registry statement, if there is one."""
+    return next(
+        (
+            i
+            for i, line in enumerate(body)
+            if (node := _import_from(line)) is not None
+            and _dotted(node.module) == MODELS_PACKAGE
+            and not isinstance(node.names, _import_star())
+        ),
+        None,
+    )
+
+
+def _import_star() -> type[cst.ImportStar]:
     import libcst as cst
 
-    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
-        node = statement.body[0]
-        if isinstance(node, cst.Import) and len(node.names) == 1 and node.names[0].asname is None:
-            return node
-    return None
+    return cst.ImportStar
 
 
-def _registered_module(statement: cst.CSTNode) -> tuple[str, bool] | None:
-    """``("app.models.payments", plain)`` for a registry line, else ``None``.
+def _older_line(statement: cst.CSTNode) -> str | None:
+    """The model module an older registry line imports (``payments``), else ``None``.
 
-    ``plain`` is true for ``import app.models.payments``, false for the older
-    ``from app.models.payments import Payment``.
+    Older lines are ``from app.models.payments import Payment`` and ``import
+    app.models.payments``.
     """
-    plain = _plain_import(statement)
-    if plain is not None:
-        dotted = _dotted(plain.names[0].name)
-        return (dotted, True) if dotted.startswith("app.models.") else None
+    import libcst as cst
+
     node = _import_from(statement)
-    if node is not None and _dotted(node.module).startswith("app.models."):
-        return _dotted(node.module), False
+    if node is not None:
+        dotted = _dotted(node.module)
+        return (
+            dotted.removeprefix(f"{MODELS_PACKAGE}.")
+            if dotted.count(".") == 2 and (dotted.startswith(f"{MODELS_PACKAGE}."))
+            else None
+        )
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        plain = statement.body[0]
+        if isinstance(plain, cst.Import) and len(plain.names) == 1:
+            dotted = _dotted(plain.names[0].name)
+            if plain.names[0].asname is None and dotted.startswith(f"{MODELS_PACKAGE}."):
+                return dotted.removeprefix(f"{MODELS_PACKAGE}.")
     return None
-
-
-def _registry_lines(body: Sequence[cst.CSTNode]) -> list[int]:
-    return [i for i, line in enumerate(body) if _registered_module(line) is not None]
 
 
 def registry_snippet(module: str) -> str:
-    """Return the registry line of a model module, to add to ``app/db/database.py``."""
-    return f"import app.models.{module}  {REGISTRY_COMMENT}"
+    """Return the registry statement of one model module, to add to ``app/db/database.py``."""
+    return f"from {MODELS_PACKAGE} import {module}  {REGISTRY_COMMENT}"
 
 
-def add_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
-    """Register a model in ``app/db/database.py``, keeping the registry block sorted.
+def _registered(body: Sequence[cst.CSTNode], module: str, class_name: str | None) -> bool:
+    index = _registry_statement(body)
+    if index is not None:
+        node = _import_from(body[index])
+        assert node is not None
+        if module in _imported_names(node):
+            return True
+    for line in body:
+        if _older_line(line) != module:
+            continue
+        node = _import_from(line)
+        if node is None or class_name is None or class_name in _imported_names(node):
+            return True
+    return False
+
+
+def add_model_import(
+    source: str, *, module: str, class_name: str, path: str, line_length: int = 100
+) -> str:
+    """Register a model module in ``app/db/database.py``, keeping the registry sorted.
 
     Args:
         source: The text of ``app/db/database.py``.
         module: The model module (``payments``).
-        class_name: The model class (``Payment``): an older ``from`` line importing it counts.
+        class_name: The model class (``Payment``): an older line importing it counts.
         path: The file's path, for messages.
+        line_length: The project's line length (a long registry wraps, one module a line).
 
     Returns:
         The edited text (``source`` itself when the model is registered already).
 
     Raises:
-        EditError: The file has no model registry (``import app.models...`` lines).
+        EditError: The file has no model registry.
     """
     import libcst as cst
 
     tree = _parse(source, path)
-    body = list(tree.body)
-    lines = _registry_lines(body)
-    if not lines:
+    body: list[cst.CSTNode] = list(tree.body)
+    if _registered(body, module, class_name):
+        return source
+    index = _registry_statement(body)
+    if index is not None:
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        body[index] = _add_alias(line, module, indent=0, line_length=line_length)
+        return tree.with_changes(body=body).code
+    older = [i for i, line in enumerate(body) if _older_line(line) is not None]
+    if not older:
         raise EditError(
-            f"{path} has no model registry (`{registry_snippet('user')}` lines at the "
-            f"bottom); add this line by hand:\n" + registry_snippet(module)
+            f"{path} has no model registry (`{registry_snippet('user')}` at the bottom); add "
+            f"this line by hand:\n" + registry_snippet(module)
         )
-    dotted = f"app.models.{module}"
-    for i in lines:
-        found = _registered_module(body[i])
-        assert found is not None
-        if found[0] != dotted:
-            continue
-        node = _import_from(body[i])
-        if found[1] or (node is not None and class_name in _imported_names(node)):
-            return source
+    # Before the older `from app.models.x import X` lines, as ruff's isort sorts them.
+    froms = [i for i in older if _import_from(body[i]) is not None]
+    position = froms[0] if froms else older[-1] + 1
     statement = cst.parse_statement(registry_snippet(module) + "\n")
-    # ruff's isort puts `import x` lines before `from x import y` lines, each sorted.
-    plain = [i for i in lines if _plain_import(body[i]) is not None]
-    position = lines[0]
-    if plain:
-        position = plain[-1] + 1
-        for i in plain:
-            found = _registered_module(body[i])
-            assert found is not None
-            if found[0] > dotted:
-                position = i
-                break
-    if position == lines[0]:
-        # Keep the block's leading comment and blank lines at the top of the block.
+    assert isinstance(statement, cst.SimpleStatementLine)
+    if position == older[0]:
         first = body[position]
         assert isinstance(first, cst.SimpleStatementLine)
-        assert isinstance(statement, cst.SimpleStatementLine)
         statement = statement.with_changes(leading_lines=first.leading_lines)
         body[position] = first.with_changes(leading_lines=())
     body.insert(position, statement)
@@ -592,92 +619,94 @@ def _pop_line(body: list[cst.CSTNode], index: int) -> None:
             body[index] = following.with_changes(leading_lines=removed.leading_lines)
 
 
-def remove_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
-    """Undo :func:`add_model_import`: remove the model's registry line.
+def remove_model_import(
+    source: str, *, module: str, class_name: str, path: str, line_length: int = 100
+) -> str:
+    """Undo :func:`add_model_import`: take the model module out of the registry.
 
     The arguments are those of :func:`add_model_import`; a model not registered is no change.
-    An older ``from`` line is removed when it imports ``class_name`` alone.
-    """
-    tree = _parse(source, path)
-    body: list[cst.CSTNode] = list(tree.body)
-    dotted = f"app.models.{module}"
-    for i in _registry_lines(body):
-        found = _registered_module(body[i])
-        assert found is not None
-        node = _import_from(body[i])
-        if found[0] == dotted and (
-            found[1] or (node is not None and _imported_names(node) == [class_name])
-        ):
-            _pop_line(body, i)
-            break
-    else:
-        return source
-    return tree.with_changes(body=body).code
-
-
-def modernize_registry(source: str, *, path: str) -> str:
-    """Rewrite the older ``from app.models.x import X`` registry lines as ``import app.models.x``.
-
-    A line whose names the module uses elsewhere is left alone (code may rely on the name it
-    binds). The block is then sorted as ruff's isort wants it, each line keeping its comments.
-
-    Args:
-        source: The text of ``app/db/database.py``.
-        path: The file's path, for messages.
-
-    Returns:
-        The edited text (``source`` itself when there is nothing to rewrite).
+    An older line is removed when it registers ``class_name`` alone.
     """
     import libcst as cst
 
     tree = _parse(source, path)
     body: list[cst.CSTNode] = list(tree.body)
-    lines = _registry_lines(body)
-    old = [i for i in lines if _plain_import(body[i]) is None]
-    if not old:
-        return source
-    seen = {
-        found[0] for i in lines if (found := _registered_module(body[i])) is not None and found[1]
-    }
-    for i in reversed(old):
+    index = _registry_statement(body)
+    node = _import_from(body[index]) if index is not None else None
+    if index is not None and node is not None and module in _imported_names(node):
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        replaced = _remove_alias(line, module, indent=0, line_length=line_length)
+        if replaced is None:
+            _pop_line(body, index)
+        else:
+            body[index] = replaced
+        return tree.with_changes(body=body).code
+    for i, line in enumerate(body):
+        older = _import_from(line)
+        if _older_line(line) == module and (
+            older is None or _imported_names(older) == [class_name]
+        ):
+            _pop_line(body, i)
+            return tree.with_changes(body=body).code
+    return source
+
+
+def modernize_registry(source: str, *, path: str, line_length: int = 100) -> str:
+    """Fold the older registry lines (``from app.models.x import X``) into the registry statement.
+
+    A line whose names the module uses elsewhere is left alone (code may rely on the name it
+    binds). The registry statement takes the place of the first older line, its comments kept.
+
+    Args:
+        source: The text of ``app/db/database.py``.
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text (``source`` itself when there is nothing to fold).
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body: list[cst.CSTNode] = list(tree.body)
+    folded: list[str] = []
+    first: cst.SimpleStatementLine | None = None
+    position = 0
+    for i in reversed(range(len(body))):
         line = body[i]
+        module = _older_line(line)
+        if module is None:
+            continue
         node = _import_from(line)
-        assert node is not None and isinstance(line, cst.SimpleStatementLine)
-        names = [name.split(" as ")[-1] for name in _imported_names(node)]
+        names = [n.split(" as ")[-1] for n in _imported_names(node)] if node is not None else []
         probe = tree.with_changes(body=[*body[:i], *body[i + 1 :]])
         if "*" in names or any(_uses_name(probe, name) for name in names):
             continue
-        dotted = _dotted(node.module)
-        if dotted in seen:
-            _pop_line(body, i)
-            continue
-        seen.add(dotted)
-        replacement = cst.parse_statement(f"import {dotted}\n")
-        assert isinstance(replacement, cst.SimpleStatementLine)
-        body[i] = replacement.with_changes(
-            leading_lines=line.leading_lines, trailing_whitespace=line.trailing_whitespace
-        )
-    lines = _registry_lines(body)
-    if lines == list(range(lines[0], lines[0] + len(lines))):
-        block = [body[i] for i in lines]
-
-        def key(statement: cst.CSTNode) -> tuple[bool, str]:
-            found = _registered_module(statement)
-            assert found is not None
-            return (not found[1], found[0])
-
-        ordered = sorted(block, key=key)
-        if ordered != block:
-            first = block[0]
-            assert isinstance(first, cst.SimpleStatementLine)
-            head = first.leading_lines
-            ordered = [
-                s.with_changes(leading_lines=()) if s is first else s
-                for s in ordered
-                if isinstance(s, cst.SimpleStatementLine)
-            ]
-            ordered[0] = ordered[0].with_changes(leading_lines=head)
-            body[lines[0] : lines[0] + len(lines)] = ordered
+        assert isinstance(line, cst.SimpleStatementLine)
+        first, position = line, i
+        folded.append(module)
+        del body[i]
+    if first is None:
+        return source
+    index = _registry_statement(body)
+    if index is None:
+        statement = cst.parse_statement(registry_snippet(folded[-1]) + "\n")
+        assert isinstance(statement, cst.SimpleStatementLine)
+        body.insert(position, statement.with_changes(leading_lines=first.leading_lines))
+        index = position
+        folded.pop()
+    elif first.leading_lines and index >= position:
+        registry = body[index]
+        assert isinstance(registry, cst.SimpleStatementLine)
+        body[index] = registry.with_changes(leading_lines=first.leading_lines)
+    for module in reversed(folded):
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        node = _import_from(line)
+        assert node is not None
+        if module not in _imported_names(node):
+            body[index] = _add_alias(line, module, indent=0, line_length=line_length)
     return tree.with_changes(body=body).code
 
 

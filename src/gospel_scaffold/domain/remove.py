@@ -148,7 +148,11 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
             )
         elif edit.kind == "model_registry":
             current = remove_model_import(
-                current, module=detail["module"], class_name=detail["class_name"], path=edit.path
+                current,
+                module=detail["module"],
+                class_name=detail["class_name"],
+                path=edit.path,
+                line_length=project.line_length,
             )
         elif edit.kind == "api_table":
             current = remove_api_rows(current, detail["prefix"])

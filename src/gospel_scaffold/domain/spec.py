@@ -21,7 +21,6 @@ from gospel_scaffold.domain.registered import (
     find_registered_model,
     registered_models,
 )
-from gospel_scaffold.domain.registry import registry_snippet
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.domain.target_project import Project
 from gospel_scaffold.errors import InvalidInputError
@@ -245,8 +244,8 @@ class SpecResolver:
         if unregistered is not None:
             raise InvalidInputError(
                 f"Field {spec!r}: {unregistered.class_name} ({unregistered.path}) is not in the "
-                f"model registry; add `{registry_snippet(unregistered.module)}` to "
-                "app/db/database.py and run the command again"
+                f"model registry; add {unregistered.module} to `from app.models import ...` at the "
+                "bottom of app/db/database.py and run the command again"
             )
         if target is None and not (SNAKE_CASE.match(ref) and reason_name_is_refused(ref) is None):
             raise InvalidInputError(

@@ -8,19 +8,21 @@ def test_clean_project_breaks_no_registration_rule(project):
 
 
 def test_model_missing_from_the_registry_is_reported(project):
-    project.replace("app/db/database.py", "import app.models.payments  # noqa: E402, F401\n", "")
+    project.replace(
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
+    )
     line = project.line_of("app/models/payments.py", "class Payment")
     result = project.check(select=["GOS201"])
     assert [(v.path, v.line, v.code) for v in result.violations] == [
         ("app/models/payments.py", line, "GOS201")
     ]
-    assert "`import app.models.payments  # noqa: E402, F401`" in result.violations[0].fix
+    assert "`from app.models import payments  # noqa: E402, F401`" in result.violations[0].fix
 
 
 def test_older_from_import_registry_lines_still_register_their_models(project):
     project.replace(
         "app/db/database.py",
-        "import app.models.payments  # noqa: E402, F401\n",
+        "from app.models import payments  # noqa: E402, F401\n",
         "from app.models.payments import Payment  # noqa: E402, F401\n",
     )
     assert project.found("GOS201") == []
@@ -29,8 +31,8 @@ def test_older_from_import_registry_lines_still_register_their_models(project):
 def test_models_imported_through_the_models_package_count_as_registered(project):
     project.replace(
         "app/db/database.py",
-        "import app.models.user  # noqa: E402, F401\n"
-        "import app.models.payments  # noqa: E402, F401\n",
+        "from app.models import user  # noqa: E402, F401\n"
+        "from app.models import payments  # noqa: E402, F401\n",
         "import app.models  # noqa: E402, F401\n",
     )
     project.write(
@@ -73,7 +75,9 @@ def test_alembic_env_py_is_the_registry_and_is_followed_through_imports(project)
     project.write(
         "migrations/env.py", "from app.db.database import Base\n\ntarget = Base.metadata\n"
     )
-    project.replace("app/db/database.py", "import app.models.payments  # noqa: E402, F401\n", "")
+    project.replace(
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
+    )
     result = project.check(select=["GOS201"])
     assert [(v.path, v.code) for v in result.violations] == [("app/models/payments.py", "GOS201")]
     assert "running migrations/env.py never imports app.models.payments" in (
