@@ -198,5 +198,5 @@ def test_update_shows_progress_on_a_terminal(
     )
 
     assert terminal.wait() == 0, terminal.output
-    assert "Updating the project with copier" in terminal.output
+    assert "Updating the project" in terminal.output
     assert f"from template {V1} to {V2}" in terminal.plain_output
