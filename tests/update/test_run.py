@@ -9,8 +9,10 @@ import pytest
 from update.template_history import (
     V1,
     V2,
+    V2_HPA,
     V2_LIMITS,
     V2_MAIN_FIRST_LINE,
+    V2_MAX_REPLICAS,
     V2_MIGRATION_COMMENT,
     Generate,
     add_domain,
@@ -68,6 +70,8 @@ def test_update_keeps_user_edits_domain_and_migrations_and_brings_template_chang
         root / "app" / "core" / "config.py"
     ).read_text(encoding="utf-8")
     assert (root / V2_LIMITS).is_file()
+    # v2 also changed a Kubernetes manifest, which this project (deploy=compose) never had.
+    assert not (root / "deploy").exists()
     # The user's edit and the domain (files and registration lines) survived.
     assert main.endswith(USER_HELPER)
     for path, content in domain_contents.items():
@@ -85,6 +89,29 @@ def test_update_keeps_user_edits_domain_and_migrations_and_brings_template_chang
     assert (root / "media" / "photo.txt").read_text(encoding="utf-8") == "user data"
     assert not (root / "uploads").exists()
     assert "app/main.py" in result.changed
+
+
+def test_update_brings_manifest_changes_and_keeps_the_overlay_edits(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1, data={"deploy": "kubernetes"}).root
+    overlay = root / "deploy" / "kubernetes" / "overlays" / "production" / "kustomization.yaml"
+    # The owner points the production overlay at their registry and release.
+    edited = (
+        overlay.read_text(encoding="utf-8")
+        .replace("registry.example.com/shop-api", "ghcr.io/acme/shop-api")
+        .replace('newTag: "0.1.0"', 'newTag: "2.3.1"')
+    )
+    overlay.write_text(edited, encoding="utf-8")
+    commit_all(root, "Deploy from our registry")
+    assert V2_MAX_REPLICAS not in (root / V2_HPA).read_text(encoding="utf-8")
+
+    result = update_project(root, trust=True)
+
+    assert result.conflicts == ()
+    assert V2_HPA in result.changed
+    assert V2_MAX_REPLICAS in (root / V2_HPA).read_text(encoding="utf-8")
+    assert overlay.read_text(encoding="utf-8") == edited
 
 
 @pytest.mark.parametrize("mode", ["inline", "rej"])
