@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -18,7 +17,7 @@ import urllib.request
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, SharedCache
@@ -117,8 +116,7 @@ def request(
     return status, {name.lower(): value for name, value in raw_headers.items()}, content
 
 
-def login(base_url: str, email: str, password: str) -> str:
-    """Log in through the API; return the access token."""
+def _login(base_url: str, email: str, password: str) -> str:
     body = json.dumps({"email": email, "password": password}).encode()
     status, _, content = request(
         f"{base_url}/api/v1/auth/login",
@@ -131,117 +129,57 @@ def login(base_url: str, email: str, password: str) -> str:
     return token
 
 
-def migrate_and_seed(project: Path, venv: GeneratedVenv, env: Mapping[str, str]) -> None:
-    """Run the migrations and create the superuser, as a deployment does before serving."""
-    for step in (("alembic", "upgrade", "head"), ("python", "-m", "app.initial_data")):
-        done = venv.run(*step, cwd=project, env=env)
-        assert done.returncode == 0, f"{' '.join(step)}: {done.stderr[-4000:]}"
-
-
-def dockerfile_command(project: Path) -> list[str]:
-    """The command of the project's image: the Dockerfile's exec-form ``CMD``."""
-    dockerfile = (project / "Dockerfile").read_text(encoding="utf-8")
-    found = re.search(r"^CMD\s+(\[.*\])\s*$", dockerfile, re.MULTILINE)
-    assert found, "the Dockerfile has no exec-form CMD"
-    command = json.loads(found.group(1))
-    assert isinstance(command, list) and all(isinstance(arg, str) for arg in command)
-    return command
-
-
-def option(command: list[str], name: str) -> str | None:
-    """The value of ``--name VALUE`` in ``command``, or None."""
-    if name not in command:
-        return None
-    return command[command.index(name) + 1]
-
-
-@dataclass
-class Server:
-    """One uvicorn process serving the project."""
-
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-
-    def server_log(self) -> str:
-        """What the server printed so far."""
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-@contextlib.contextmanager
-def uvicorn_server(
-    project: Path,
-    venv: GeneratedVenv,
-    env: Mapping[str, str],
-    workdir: Path,
-    *,
-    command: list[str] | None = None,
-) -> Iterator[Server]:
-    """Serve the project on a free loopback port until the block ends.
-
-    ``command`` is a uvicorn command line (the image's by default: :func:`dockerfile_command`);
-    its ``--host`` and ``--port`` are replaced.
-    """
-    port = _free_port()
-    argv = list(command or dockerfile_command(project))
-    for name, value in (("--host", "127.0.0.1"), ("--port", str(port))):
-        if name in argv:
-            argv[argv.index(name) + 1] = value
-        else:
-            argv += [name, value]
-    argv[0] = str(venv.bin(argv[0]))
-    log = workdir / f"server-{port}.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            argv, cwd=project, env=venv.env(env), stdout=output, stderr=subprocess.STDOUT
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log)
-    try:
-        _wait_until_up(server.base_url, process, log)
-        yield server
-    finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def register(base_url: str, email: str, password: str) -> None:
-    """Create an account through the API."""
-    body = json.dumps({"email": email, "password": password}).encode()
-    status, _, content = request(
-        f"{base_url}/api/v1/auth/register",
-        method="POST",
-        body=body,
-        headers={"Content-Type": "application/json"},
-    )
-    assert status == 201, content
-
-
 @contextlib.contextmanager
 def serve(
     project: Path, venv: GeneratedVenv, database_url: str, workdir: Path
 ) -> Iterator[ServedApp]:
     """Migrate `database_url`, create a superuser and a user, and serve the app with uvicorn."""
-    env = {
+    env: dict[str, Any] = {
         "DATABASE_URL": database_url,
         "ENVIRONMENT": "local",
         "FIRST_SUPERUSER_EMAIL": SUPERUSER[0],
         "FIRST_SUPERUSER_PASSWORD": SUPERUSER[1],
     }
-    migrate_and_seed(project, venv, env)
-    # The image's command, without the access log (the tests read the log for errors).
-    command = [*dockerfile_command(project), "--no-access-log"]
-    with uvicorn_server(project, venv, env, workdir, command=command) as server:
-        register(server.base_url, *USER)
-        tokens = {
-            "superuser": login(server.base_url, *SUPERUSER),
-            "user": login(server.base_url, *USER),
-        }
-        yield ServedApp(server.base_url, server.log, tokens, project)
+    for step in (("alembic", "upgrade", "head"), ("python", "-m", "app.initial_data")):
+        done = venv.run(*step, cwd=project, env=env)
+        assert done.returncode == 0, f"{' '.join(step)}: {done.stderr[-4000:]}"
+    port = _free_port()
+    log = workdir / f"server-{port}.log"
+    # The image's command: uvicorn without its `server` banner.
+    command = [
+        str(venv.bin("uvicorn")),
+        "app.main:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-server-header",
+        "--no-access-log",
+    ]
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            command, cwd=project, env=venv.env(env), stdout=output, stderr=subprocess.STDOUT
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base_url, server, log)
+        body = json.dumps({"email": USER[0], "password": USER[1]}).encode()
+        status, _, _ = request(
+            f"{base_url}/api/v1/auth/register",
+            method="POST",
+            body=body,
+            headers={"Content-Type": "application/json"},
+        )
+        assert status == 201
+        tokens = {"superuser": _login(base_url, *SUPERUSER), "user": _login(base_url, *USER)}
+        yield ServedApp(base_url, log, tokens, project)
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def _wait_until_up(base_url: str, server: subprocess.Popen[bytes], log: Path) -> None:

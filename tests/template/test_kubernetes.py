@@ -20,7 +20,7 @@ from typing import Any
 import kubernetes_validate
 import pytest
 import yaml  # type: ignore[import-untyped]
-from served_app import dockerfile_command, option
+from replicas import dockerfile_command, option
 
 KUBECTL = Path(sys.executable).with_name("kubectl")
 # The oldest Kubernetes the manifests support (the preStop sleep action is on by default from

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import http.client
 import json
-import secrets
 import shutil
 import signal
 import socket
@@ -24,16 +23,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from served_app import (
-    Server,
-    asyncpg_url,
+from replicas import (
+    API,
+    Replica,
+    call,
     dockerfile_command,
-    login,
+    log_in,
     option,
-    register,
-    request,
-    server_errors,
-    uvicorn_server,
+    pod_settings,
+    replica,
+    sign_up,
 )
 
 if TYPE_CHECKING:
@@ -50,35 +49,12 @@ def _copy(project: Path, dest: Path) -> Path:
     return dest
 
 
-def pod_settings(project: Path) -> dict[str, str]:
-    """The pod's environment: the ConfigMap (config.env) and what the Secret holds."""
-    settings = {}
-    config = project / "deploy" / "kubernetes" / "base" / "config.env"
-    for line in config.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.lstrip().startswith("#"):
-            name, _, value = line.partition("=")
-            settings[name.strip()] = value
-    settings["SECRET_KEY"] = secrets.token_urlsafe(64)
-    return settings
-
-
-def _json_post(
-    base_url: str, path: str, body: dict[str, str], token: str | None = None
-) -> tuple[int, dict[str, str]]:
-    headers = {"Content-Type": "application/json"}
-    if token:
-        headers["Authorization"] = f"Bearer {token}"
-    status, response_headers, _ = request(
-        f"{base_url}{path}", method="POST", body=json.dumps(body).encode(), headers=headers
-    )
-    return status, response_headers
+def _asyncpg(url: str) -> str:
+    return url.replace("postgresql://", "postgresql+asyncpg://", 1)
 
 
 def _me(base_url: str, token: str) -> int:
-    status, _, _ = request(
-        f"{base_url}/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}
-    )
-    return status
+    return call(base_url, "GET", f"{API}/users/me", token=token)[0]
 
 
 @pytest.fixture(scope="module")
@@ -94,23 +70,23 @@ def replicas(
     postgres_databases: PostgresDatabases,
     redis_url: str | None,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[list[Server]]:
+) -> Iterator[list[Replica]]:
     """REPLICAS servers of the project on one migrated database (and one Redis, if any)."""
     workdir = tmp_path_factory.mktemp("replicas")
     with postgres_databases() as database, contextlib.ExitStack() as stack:
-        env = {**pod_settings(project), "DATABASE_URL": asyncpg_url(database)}
+        env = {**pod_settings(project), "DATABASE_URL": _asyncpg(database)}
         if redis_url is not None:
             # A database of the session's Redis that nothing else uses.
             env["REDIS_URL"] = redis_url.rsplit("/", 1)[0] + "/3"
         migrated = generated_venv.run("alembic", "upgrade", "head", cwd=project, env=env)
         assert migrated.returncode == 0, migrated.stderr[-4000:]
         servers = [
-            stack.enter_context(uvicorn_server(project, generated_venv, env, workdir))
+            stack.enter_context(replica(project, generated_venv, env, workdir))
             for _ in range(REPLICAS)
         ]
         yield servers
         for server in servers:
-            assert server_errors(server.server_log()) == [], server.server_log()[-4000:]
+            assert server.errors() == [], server.server_log()[-4000:]
 
 
 def test_concurrent_migrations_wait_for_each_other(
@@ -128,7 +104,7 @@ def test_concurrent_migrations_wait_for_each_other(
         "def downgrade() -> None:\n    pass\n",
         encoding="utf-8",
     )
-    env = {**pod_settings(copy), "DATABASE_URL": asyncpg_url(postgres_database)}
+    env = {**pod_settings(copy), "DATABASE_URL": _asyncpg(postgres_database)}
     results: list[tuple[int, str]] = []
 
     def migrate() -> None:
@@ -149,55 +125,56 @@ def test_concurrent_migrations_wait_for_each_other(
 
 
 def test_login_throttling_holds_across_replicas(
-    replicas: list[Server], redis_url: str | None
+    replicas: list[Replica], redis_url: str | None
 ) -> None:
     if redis_url is None:
         pytest.skip("no redis-server: the replicas count failures each on their own")
-    base_urls = [server.base_url for server in replicas]
+    base_urls = [server.url for server in replicas]
     email = "throttled@example.com"
-    register(base_urls[0], email, PASSWORD)
+    sign_up(base_urls[0], email, PASSWORD)
     wrong = {"email": email, "password": "not-the-password"}
 
     # LOGIN_FAILURES_PER_ACCOUNT allows 5 failures: spread over the replicas, they add up.
     for attempt in range(5):
-        status, _ = _json_post(base_urls[attempt % REPLICAS], "/api/v1/auth/login", wrong)
+        status, _, _ = call(base_urls[attempt % REPLICAS], "POST", f"{API}/auth/login", wrong)
         assert status == 401, attempt
 
     for base_url in base_urls:
-        status, headers = _json_post(base_url, "/api/v1/auth/login", wrong)
+        status, headers, _ = call(base_url, "POST", f"{API}/auth/login", wrong)
         assert status == 429, base_url
         assert int(headers["retry-after"]) > 0
         # Even the right password waits: no replica lets the guessing go on.
-        status, _ = _json_post(
-            base_url, "/api/v1/auth/login", {"email": email, "password": PASSWORD}
+        status, _, _ = call(
+            base_url, "POST", f"{API}/auth/login", {"email": email, "password": PASSWORD}
         )
         assert status == 429, base_url
 
 
 def test_a_token_revoked_through_one_replica_is_refused_by_the_others(
-    replicas: list[Server],
+    replicas: list[Replica],
 ) -> None:
-    first, second, third = (server.base_url for server in replicas)
+    first, second, third = (server.url for server in replicas)
     email = "revoked@example.com"
-    register(first, email, PASSWORD)
-    token = login(second, email, PASSWORD)
+    sign_up(first, email, PASSWORD)
+    token = log_in(second, email, PASSWORD)
     assert [_me(base_url, token) for base_url in (first, second, third)] == [200, 200, 200]
 
-    status, _ = _json_post(
+    status, _, _ = call(
         third,
-        "/api/v1/users/me/password",
+        "POST",
+        f"{API}/users/me/password",
         {"current_password": PASSWORD, "new_password": "another-password-456"},
-        token,
+        token=token,
     )
 
     assert status == 204
     assert [_me(base_url, token) for base_url in (first, second, third)] == [401, 401, 401]
-    fresh = login(first, email, "another-password-456")
+    fresh = log_in(first, email, "another-password-456")
     assert _me(third, fresh) == 200
 
 
 def test_the_deployments_probes_answer_on_every_replica(
-    replicas: list[Server], project: Path
+    replicas: list[Replica], project: Path
 ) -> None:
     deployment = yaml.safe_load(
         (project / "deploy" / "kubernetes" / "base" / "deployment.yaml").read_text()
@@ -208,22 +185,22 @@ def test_the_deployments_probes_answer_on_every_replica(
     assert len(paths) == 2
     for server in replicas:
         for path in sorted(paths):
-            status, _, body = request(f"{server.base_url}{path}")
+            status, _, body = call(server.url, "GET", path)
             assert status == 200, (path, body)
 
 
 def test_sigterm_lets_every_request_in_flight_finish(
     project: Path, generated_venv: GeneratedVenv, postgres_database: str, tmp_path: Path
 ) -> None:
-    env = {**pod_settings(project), "DATABASE_URL": asyncpg_url(postgres_database)}
+    env = {**pod_settings(project), "DATABASE_URL": _asyncpg(postgres_database)}
     migrated = generated_venv.run("alembic", "upgrade", "head", cwd=project, env=env)
     assert migrated.returncode == 0, migrated.stderr[-4000:]
     graceful = option(dockerfile_command(project), "--timeout-graceful-shutdown")
     assert graceful is not None
 
-    with uvicorn_server(project, generated_venv, env, tmp_path) as server:
+    with replica(project, generated_venv, env, tmp_path) as server:
         email = "draining@example.com"
-        register(server.base_url, email, PASSWORD)
+        sign_up(server.url, email, PASSWORD)
         credentials = {"email": email, "password": PASSWORD}
         outcomes: list[int | str] = []
         stop = threading.Event()
@@ -232,7 +209,7 @@ def test_sigterm_lets_every_request_in_flight_finish(
             # Logins hash a password: each takes a while, so some are in flight at SIGTERM.
             while not stop.is_set():
                 try:
-                    status, _ = _json_post(server.base_url, "/api/v1/auth/login", credentials)
+                    status, _, _ = call(server.url, "POST", f"{API}/auth/login", credentials)
                 except OSError as error:
                     outcomes.append(repr(error))
                 else:
@@ -254,7 +231,7 @@ def test_sigterm_lets_every_request_in_flight_finish(
 
         assert server.process.poll() is None, "the server quit with requests in flight"
         with pytest.raises(ConnectionRefusedError):
-            socket.create_connection(("127.0.0.1", _port(server)), timeout=5).close()
+            socket.create_connection(("127.0.0.1", server.port), timeout=5).close()
         for connection, rest in slow:
             connection.send(rest)
             response = connection.getresponse()
@@ -270,20 +247,16 @@ def test_sigterm_lets_every_request_in_flight_finish(
     assert code == -signal.SIGTERM
     log = server.server_log()
     assert "Waiting for connections to close" in log
-    assert server_errors(log) == [], log[-4000:]
-
-
-def _port(server: Server) -> int:
-    return int(server.base_url.rsplit(":", 1)[1])
+    assert server.errors() == [], log[-4000:]
 
 
 def _begin_login(
-    server: Server, credentials: dict[str, str]
+    server: Replica, credentials: dict[str, str]
 ) -> tuple[http.client.HTTPConnection, bytes]:
     """Send a login's headers and half its body; return the connection and the other half."""
     body = json.dumps(credentials).encode()
-    connection = http.client.HTTPConnection("127.0.0.1", _port(server), timeout=30)
-    connection.putrequest("POST", "/api/v1/auth/login")
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+    connection.putrequest("POST", f"{API}/auth/login")
     connection.putheader("Content-Type", "application/json")
     connection.putheader("Content-Length", str(len(body)))
     connection.endheaders(body[: len(body) // 2])

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from served_app import dockerfile_command, option
+from replicas import dockerfile_command, option
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, RenderProject, TemplateCase
