@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -295,3 +296,55 @@ def test_only_projects_rendered_with_kubernetes_have_manifests(
 ) -> None:
     has = (rendered_project / "deploy" / "kubernetes").is_dir()
     assert has is (template_case.answer("deploy") == "kubernetes")
+
+
+UVX_SHIM = """#!/bin/sh
+# `uvx [--from PACKAGE] TOOL ARGS...`, run from the test's own environment instead.
+if [ "$1" = "--from" ]; then shift 2; fi
+tool="$1"
+shift
+exec "$TOOLS/$tool" "$@"
+"""
+
+
+def _manifests_step(project: Path) -> Resource:
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "ci.yml").read_text())
+    (step,) = [step for step in workflow["jobs"]["manifests"]["steps"] if "run" in step]
+    return step
+
+
+def _run_step(step: Resource, project: Path, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    shims = tmp_path / "shims"
+    shims.mkdir(exist_ok=True)
+    (shims / "uvx").write_text(UVX_SHIM)
+    (shims / "uvx").chmod(0o755)
+    # GitHub runs `shell: bash` as `bash --noprofile --norc -eo pipefail {0}`.
+    assert step["shell"] == "bash"
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=project,
+        env={"PATH": f"{shims}:/usr/bin:/bin", "TOOLS": str(KUBECTL.parent)},
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+
+
+def test_the_projects_ci_validates_every_overlay_and_fails_on_a_misspelt_field(
+    kubernetes_project: Path, tmp_path: Path
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(kubernetes_project / "deploy", project / "deploy")
+    step = _manifests_step(kubernetes_project)
+
+    passed = _run_step(step, project, tmp_path)
+    deployment = project / "deploy" / "kubernetes" / "base" / "deployment.yaml"
+    deployment.write_text(
+        deployment.read_text().replace("readOnlyRootFilesystem", "readOnlyRootFilesytem", 1)
+    )
+    failed = _run_step(step, project, tmp_path)
+
+    assert passed.returncode == 0, passed.stdout + passed.stderr
+    assert failed.returncode != 0
+    assert "readOnlyRootFilesytem" in failed.stdout + failed.stderr
