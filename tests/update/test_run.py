@@ -21,7 +21,12 @@ from update.template_history import (
     run_git,
 )
 
-from gospel_scaffold.errors import DirtyTreeError, NotUpdatableError, UpdateFailedError
+from gospel_scaffold.errors import (
+    DirtyTreeError,
+    InvalidInputError,
+    NotUpdatableError,
+    UpdateFailedError,
+)
 from gospel_scaffold.update.run import read_origin, update_project
 
 USER_HELPER = '\n\ndef user_helper() -> int:\n    """Added by the user."""\n    return 1\n'
@@ -112,6 +117,35 @@ def test_update_brings_manifest_changes_and_keeps_the_overlay_edits(
     assert V2_HPA in result.changed
     assert V2_MAX_REPLICAS in (root / V2_HPA).read_text(encoding="utf-8")
     assert overlay.read_text(encoding="utf-8") == edited
+
+
+def test_a_changed_answer_adds_kubernetes_at_the_same_version(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V2).root
+    _edit_main_bottom(root)
+    commit_all(root, "User edits")
+
+    result = update_project(root, data={"deploy": "kubernetes"}, trust=True)
+
+    assert (result.from_version, result.to_version) == (V2, V2)
+    assert result.conflicts == ()
+    assert V2_HPA in result.changed
+    assert V2_MAX_REPLICAS in (root / V2_HPA).read_text(encoding="utf-8")
+    assert "deploy: kubernetes" in (root / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert (root / "app" / "main.py").read_text(encoding="utf-8").endswith(USER_HELPER)
+
+
+def test_an_answer_to_no_question_is_refused_and_nothing_changes(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+
+    with pytest.raises(InvalidInputError, match=r"unknown question 'deploy_to'.*deploy"):
+        update_project(root, data={"deploy_to": "kubernetes"}, trust=True)
+
+    assert _status(root) == ""
+    assert read_origin(root).commit == V1
 
 
 @pytest.mark.parametrize("mode", ["inline", "rej"])
