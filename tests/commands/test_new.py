@@ -412,8 +412,11 @@ def _gospel_on_a_terminal(argv: list[str], env: dict[str, str], cwd: Path) -> Te
 def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[str, str]) -> None:
     down, enter = b"\x1b[B", b"\r"
     terminal = _gospel_on_a_terminal(["new", "asked", "--no-git"], gospel_env, tmp_path)
-    # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no
-    for question, keys in enumerate([enter, enter, down + enter, down + enter, b"n" + enter]):
+    # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no,
+    # deploy: compose -> kubernetes
+    # (a yes/no question takes its answer at the key press, without Enter)
+    typed = [enter, enter, down + enter, down + enter, b"n", down + enter]
+    for question, keys in enumerate(typed):
         terminal.expect_count("🎤", question + 1)
         terminal.send(keys)
     code = terminal.wait()
@@ -423,6 +426,8 @@ def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[s
     assert answers["python_version"] == "3.13"
     assert answers["database"] == "postgres"
     assert answers["include_manifest"] is False
+    assert answers["deploy"] == "kubernetes"
+    assert (tmp_path / "asked" / "deploy" / "kubernetes").is_dir()
 
 
 # A secret_key is token_urlsafe(64): 86 URL-safe characters. Nothing that long is ever printed.
