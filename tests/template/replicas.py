@@ -11,9 +11,7 @@ import contextlib
 import json
 import re
 import secrets
-import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator, Mapping
@@ -21,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from served_app import failures, free_port, stop, wait_until_up
+
 if TYPE_CHECKING:
     from conftest import GeneratedVenv
-
-API = "/api/v1"
 
 
 def dockerfile_command(project: Path) -> list[str]:
@@ -71,15 +69,7 @@ class Replica:
 
     def errors(self) -> list[str]:
         """Lines of the server log that show a failure: tracebacks and errors."""
-        markers = ("Traceback", "ERROR", "Exception in ASGI application")
-        return [line for line in self.server_log().splitlines() if any(m in line for m in markers)]
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+        return failures(self.server_log())
 
 
 @contextlib.contextmanager
@@ -91,7 +81,7 @@ def replica(
     ``env`` is the process environment (the database must be migrated already); the log is
     written in ``workdir``.
     """
-    port = _free_port()
+    port = free_port()
     command = dockerfile_command(project)
     for name, value in (("--host", "127.0.0.1"), ("--port", str(port))):
         assert name in command, f"the image's command has no {name}"
@@ -109,28 +99,10 @@ def replica(
         )
     served = Replica(f"http://127.0.0.1:{port}", port, process, log)
     try:
-        _wait_until_up(served)
+        wait_until_up(served.url, process, log)
         yield served
     finally:
-        if process.poll() is None:
-            process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-def _wait_until_up(served: Replica) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if served.process.poll() is not None:
-            raise RuntimeError(f"uvicorn exited:\n{served.server_log()[-4000:]}")
-        with contextlib.suppress(OSError):
-            if call(served.url, "GET", "/health")[0] == 200:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not answer within 60 s:\n{served.server_log()[-4000:]}")
+        stop(process)
 
 
 def call(
@@ -158,21 +130,3 @@ def call(
     except urllib.error.HTTPError as error:
         status, raw_headers, content = error.code, error.headers, error.read()
     return status, {name.lower(): value for name, value in raw_headers.items()}, content
-
-
-def sign_up(base_url: str, email: str, password: str) -> None:
-    """Create an account through the API."""
-    status, _, content = call(
-        base_url, "POST", f"{API}/auth/register", {"email": email, "password": password}
-    )
-    assert status == 201, content
-
-
-def log_in(base_url: str, email: str, password: str) -> str:
-    """An access token for ``email``."""
-    status, _, content = call(
-        base_url, "POST", f"{API}/auth/login", {"email": email, "password": password}
-    )
-    assert status == 200, content
-    token: str = json.loads(content)["access_token"]
-    return token

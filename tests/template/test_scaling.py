@@ -23,17 +23,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 import yaml  # type: ignore[import-untyped]
-from replicas import (
-    API,
-    Replica,
-    call,
-    dockerfile_command,
-    log_in,
-    option,
-    pod_settings,
-    replica,
-    sign_up,
-)
+from replicas import Replica, call, dockerfile_command, option, pod_settings, replica
+from served_app import API, log_in, sign_up
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, PostgresDatabases
