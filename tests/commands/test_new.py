@@ -428,6 +428,24 @@ def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[s
     assert answers["include_manifest"] is False
     assert answers["deploy"] == "kubernetes"
     assert (tmp_path / "asked" / "deploy" / "kubernetes").is_dir()
+    # The manifest question says what it adds, in full.
+    shown = " ".join(terminal.plain_output.split())
+    assert "It adds app/core/manifest.py: Pydantic models that validate" in shown
+    assert "No routes, no tables: answer no if your API handles no media." in shown
+
+
+def test_every_question_fits_an_80_column_terminal() -> None:
+    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+
+    # The prompt shows "🎤 " (3 columns) and the help unwrapped: longer lines are cut off.
+    too_long = {
+        name: line
+        for name, question in questions.items()
+        if not name.startswith("_") and "help" in question
+        for line in question["help"].splitlines()
+        if len(line) > 76
+    }
+    assert too_long == {}
 
 
 # A secret_key is token_urlsafe(64): 86 URL-safe characters. Nothing that long is ever printed.

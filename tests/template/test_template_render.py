@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 from pathlib import Path
@@ -111,6 +112,24 @@ def test_database_url_follows_the_answer(
     assert url, ".env has no DATABASE_URL"
     scheme = "postgresql" if template_case.answer("database") == "postgres" else "sqlite"
     assert url.group(1).strip().strip("'\"").startswith(scheme)
+
+
+def test_the_api_docs_carry_the_projects_title_and_description(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    config = ast.parse((rendered_project / "app" / "core" / "config.py").read_text("utf-8"))
+    settings = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.walk(config)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.value, ast.Constant)
+    }
+    answers = _answers(rendered_project)
+
+    # Quotes, braces and backslashes included: the case of a title and a description with them.
+    assert settings["APP_NAME"] == answers["project_title"]
+    assert settings["APP_DESCRIPTION"] == answers["description"]
 
 
 def test_manifest_module_exists_only_when_included(
