@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from app.api.dependencies import SessionDep
+from app.api.docs import add_api_docs
 from app.api.middleware import (
     BodySizeLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -32,6 +33,7 @@ setup_logging(logging.DEBUG if settings.DEBUG else logging.INFO)
 logger = logging.getLogger("app")
 
 _DATABASE_UNAVAILABLE = {"description": "The database does not answer"}
+_HEALTH_TAG = {"name": "Health", "description": "Liveness and readiness, for load balancers."}
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -48,10 +50,14 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 docs = settings.api_docs_enabled
 app = FastAPI(
     title=settings.APP_NAME,
+    description=settings.APP_DESCRIPTION,
     debug=settings.DEBUG,
     openapi_url=f"{settings.API_V1_PREFIX}/openapi.json" if docs else None,
-    docs_url="/docs" if docs else None,
-    redoc_url="/redoc" if docs else None,
+    # Served by add_api_docs below, with local assets instead of a CDN's.
+    docs_url=None,
+    redoc_url=None,
+    # The routers' tags are described by their modules' docstrings (app.api.docs).
+    openapi_tags=[_HEALTH_TAG],
     lifespan=lifespan,
 )
 
@@ -69,6 +75,8 @@ if settings.CORS_ORIGINS:
 app.add_middleware(SecurityHeadersMiddleware)
 
 app.include_router(api_router, prefix=settings.API_V1_PREFIX)
+if docs:
+    add_api_docs(app)
 
 
 @app.exception_handler(AppError)

@@ -37,6 +37,7 @@ gospel update --verify             # then run the project's ruff, mypy and pytes
 gospel update --domain payments    # the template and one domain (repeat for more)
 gospel update --no-template        # the domains only
 gospel update --to v0.2.0 --conflict rej
+gospel update -d deploy=kubernetes  # change an answer: add deploy/kubernetes/
 """
 
 
@@ -108,6 +109,17 @@ def command(
             "copier cannot update).",
         ),
     ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Change a template answer, e.g. deploy=kubernetes (repeatable); the others "
+            "stay as recorded.",
+            metavar="KEY=VALUE",
+            show_default=False,
+        ),
+    ] = None,
     trust: Annotated[
         bool,
         typer.Option(
@@ -135,12 +147,16 @@ def command(
     names the files when conflicts remain to be resolved, 4 when --verify finds a failing check.
     """
     from gospel_scaffold.domain.upgrade import DomainSelection
+    from gospel_scaffold.new_project import parse_data
     from gospel_scaffold.update.run import update_project
 
     if no_template and no_domains:
         raise InvalidInputError("--no-template and --no-domains leave nothing to update")
     if no_domains and (domain or skip_domain):
         raise InvalidInputError("--domain and --skip-domain choose domains; --no-domains skips all")
+    if no_template and data:
+        raise InvalidInputError("-d changes a template answer; --no-template leaves the template")
+    answers = parse_data(data or [])
     try:
         with progress("Updating the project"):
             result = update_project(
@@ -153,6 +169,7 @@ def command(
                 template=not no_template,
                 domains=DomainSelection(tuple(domain or ()), tuple(skip_domain or ())),
                 with_domains=not no_domains,
+                data=answers,
             )
     except KeyboardInterrupt:
         raise AbortedError("interrupted; the project was put back as it was") from None

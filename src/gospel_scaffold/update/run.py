@@ -25,7 +25,7 @@ from __future__ import annotations
 import configparser
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -314,15 +314,24 @@ def _source_ready(origin: ProjectOrigin) -> Iterator[None]:
 
 
 def _run_copier(
-    root: Path, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
+    root: Path,
+    *,
+    vcs_ref: str | None,
+    conflict: ConflictMode,
+    trust: bool,
+    quiet: bool,
+    data: Mapping[str, str],
 ) -> None:
     import copier
     from copier.errors import CopierError
     from plumbum import ProcessExecutionError
 
+    from gospel_scaffold.new_project import check_answers
+
     try:
-        copier.run_update(
+        worker = copier.run_update(
             dst_path=root,
+            data=dict(data),
             vcs_ref=vcs_ref,
             overwrite=True,
             defaults=True,
@@ -342,8 +351,10 @@ def _run_copier(
         raise UpdateFailedError(
             f"copier could not update the project: git failed: {lines[-1] if lines else error}"
         ) from None
-    except ValueError as error:  # an unknown revision
+    except ValueError as error:  # an unknown revision, an answer no choice allows
         raise UpdateFailedError(f"copier could not update the project: {error}") from None
+    # Only the version updated to knows its questions; a wrong one undoes the update.
+    check_answers(data, worker.template.questions_data)
 
 
 @dataclass(frozen=True)
@@ -356,6 +367,7 @@ class _Steps:
     conflict: ConflictMode
     trust: bool
     quiet: bool
+    data: Mapping[str, str]
     ruff_from: Path
 
 
@@ -380,6 +392,7 @@ def _update_in_place(origin: ProjectOrigin, steps: _Steps, *, dry_run: bool) -> 
                     conflict=steps.conflict,
                     trust=steps.trust,
                     quiet=steps.quiet,
+                    data=steps.data,
                 )
             kept = _keep_migrations(root, migrations_before)
         else:
@@ -431,6 +444,7 @@ def update_project(
     template: bool = True,
     domains: DomainSelection | None = None,
     with_domains: bool = True,
+    data: Mapping[str, str] | None = None,
 ) -> UpdateResult:
     """Update the generated project at or above ``path`` to a newer template version.
 
@@ -452,6 +466,8 @@ def update_project(
             cannot update).
         domains: Which domains to bring to the installed gospel (default: every one).
         with_domains: False to leave every domain as it is (the template only).
+        data: Answers to change (``{"deploy": "kubernetes"}``); the others stay as recorded.
+            With the current version, only the answers change.
 
     Returns:
         What changed, including the files left with conflicts (the caller decides to fail).
@@ -461,7 +477,9 @@ def update_project(
         NotUpdatableError: The project records no usable template source or version, or (no
             ``to``) the gospel clone it comes from has uncommitted template changes.
         UpdateFailedError: Copier failed; the project is back as it was.
-        InvalidInputError: A selected domain is not a domain of the project.
+        InvalidInputError: A selected domain is not a domain of the project; or ``data`` names
+            no question of the template, or answers a yes/no question with neither (the project
+            is back as it was).
     """
     from gospel_scaffold.domain.upgrade import DomainSelection, check_selection
 
@@ -478,7 +496,7 @@ def update_project(
         # Gospel's own template is trusted to run its copier migrations, as the bundle is.
         trust = trust or origin.bundled or source_checkout(src_path) is not None
     _check_clean(root)
-    steps = _Steps(template, selection, vcs_ref, conflict, trust, quiet, root)
+    steps = _Steps(template, selection, vcs_ref, conflict, trust, quiet, data or {}, root)
     with _work_tree(root, dry_run) as work:
         result = _update_in_place(read_origin(work), steps, dry_run=dry_run)
     return replace(result, root=root, dry_run=dry_run)
