@@ -123,6 +123,22 @@ def _describe(repo: Path) -> str:
     return run_git(repo, "describe", "--tags", "--always").strip()
 
 
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--no-template", "--no-domains"], "leave nothing to update"),
+        (["--no-domains", "--domain", "payments"], "--no-domains skips all"),
+        (["--no-template", "-d", "deploy=kubernetes"], "-d changes a template answer"),
+    ],
+)
+def test_options_that_contradict_each_other_are_refused_before_anything_is_read(
+    options: list[str], message: str, run_gospel, assert_one_line_error, tmp_path: Path
+) -> None:
+    result = run_gospel("update", *options, cwd=tmp_path)
+
+    assert_one_line_error(result, message, exit_code=2)
+
+
 def test_project_from_a_gospel_checkout_updates_to_its_newer_commits(
     gospel_checkout: Path, run_gospel, tmp_path: Path
 ) -> None:
