@@ -6,6 +6,7 @@ import hashlib
 import hmac
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from typing import TYPE_CHECKING
 
 import jwt
 from pwdlib import PasswordHash
@@ -14,8 +15,11 @@ from pwdlib.hashers.bcrypt import BcryptHasher
 from pydantic import ValidationError
 
 from app.core.config import settings
-from app.models.user import User
 from app.schemas.auth import TokenPayload
+
+# For annotations only: importing a model here would import the model registry from core.
+if TYPE_CHECKING:
+    from app.models.user import User
 
 __all__ = [
     "create_access_token",
@@ -56,7 +60,7 @@ def _dummy_hash() -> str:
     return _password_hash.hash("timing-safe-dummy-password")
 
 
-def credentials_fingerprint(user: User) -> str:
+def credentials_fingerprint(user: "User") -> str:
     """A keyed digest of the user's credentials: it changes with the email, password or status.
 
     Tokens carry it, so changing any of these revokes every token issued before, with no
@@ -69,7 +73,7 @@ def credentials_fingerprint(user: User) -> str:
     return base64.urlsafe_b64encode(digest[:16]).rstrip(b"=").decode()
 
 
-def create_access_token(user: User, expires_delta: timedelta | None = None) -> str:
+def create_access_token(user: "User", expires_delta: timedelta | None = None) -> str:
     """Sign a token for `user` that expires after `expires_delta` (default from settings)."""
     now = datetime.now(UTC)
     lifetime = expires_delta or timedelta(minutes=settings.ACCESS_TOKEN_EXPIRE_MINUTES)
