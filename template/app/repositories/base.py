@@ -36,6 +36,27 @@ class RepositoryBase(Generic[ModelT]):
         )
         return (await self.session.scalars(statement)).all()
 
+    async def page(
+        self, *, offset: int = 0, limit: int = 100, **filters: Any
+    ) -> tuple[Sequence[ModelT], int]:
+        """Return one page of rows matching `filters`, in primary key order, and their total.
+
+        One round trip: every row carries the total, counted by a window function.
+        """
+        total = func.count().over().label("total")
+        statement = (
+            select(self.model, total)
+            .filter_by(**filters)
+            .order_by(*inspect(self.model).primary_key)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            # An empty page carries no total: past the last page, it is counted apart.
+            return [], await self.count(**filters) if offset else 0
+        return [row[0] for row in rows], rows[0][1]
+
     async def count(self, **filters: Any) -> int:
         """Count the rows matching `filters`."""
         statement = select(func.count()).select_from(self.model).filter_by(**filters)
