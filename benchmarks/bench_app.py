@@ -68,7 +68,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from app.api.middleware import BodySizeLimitMiddleware, SecurityHeadersMiddleware, StrictJSONMiddleware
+from app.api.middleware import (
+    BodySizeLimitMiddleware,
+    SecurityHeadersMiddleware,
+    StrictJSONMiddleware,
+)
 from app.core.config import settings
 
 SQL = (
@@ -145,7 +149,14 @@ async def raw_items(owner: int, offset: int = 0, limit: int = 20) -> JSONRespons
     return JSONResponse({"items": items, "total": total, "offset": offset, "limit": limit})
 
 
-uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", server_header=False, access_log=False)
+uvicorn.run(
+    app,
+    host="127.0.0.1",
+    port=int(sys.argv[1]),
+    log_level="warning",
+    server_header=False,
+    access_log=False,
+)
 """
 
 # The generated app with several workers, as production serves it (the fast test hasher is
