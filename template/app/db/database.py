@@ -228,7 +228,9 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL and writes that wait their turn."""
     database = make_url(url)
     if database.get_backend_name() != "sqlite":
-        engine = create_async_engine(url, echo=echo)
+        # 15 connections, all kept: a pool that opened extra ones under load and closed them
+        # when they came back would pay a new connection for most requests of a busy worker.
+        engine = create_async_engine(url, echo=echo, pool_size=15, max_overflow=0)
         _PingAfterIdle(engine).listen()
         if database.get_driver_name() == "asyncpg":
             _BeginAtFirstWrite().listen(engine)
@@ -236,8 +238,10 @@ def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     options: dict[str, Any] = {}
     if database.database not in {None, "", ":memory:"}:
         # A request waiting for the write lock keeps its connection: an unbounded pool lets
-        # reads open more instead of queueing behind writers (a file handle and a thread each).
+        # reads open more instead of queueing behind writers (a file handle and a thread each),
+        # and keeps 32 of them, so a busy worker does not reopen one for each request.
         options["max_overflow"] = -1
+        options["pool_size"] = 32
     # No pool_pre_ping: a file cannot go away between two requests as a server can.
     engine = create_async_engine(url, echo=echo, **options)
     event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
