@@ -21,7 +21,6 @@ import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -444,6 +443,7 @@ def _render(
     vcs_ref: str | None,
     verbose: bool = False,
 ) -> _Rendered:
+    import copier
     from copier.errors import CopierError, CopierWarning
     from jinja2 import TemplateError
 
@@ -453,17 +453,16 @@ def _render(
                 # Copier's warnings (a dirty template, a shallow clone) would bypass the one-line
                 # summary; what they mean for the project is reported through ``source``.
                 warnings.simplefilter("ignore", CopierWarning)
-                with _fresh_worker_class()(
-                    src_path=source.src_path,
-                    dst_path=dest,
+                worker = copier.run_copy(
+                    source.src_path,
+                    str(dest),
                     data=dict(answers),
                     vcs_ref=source.vcs_ref,
                     defaults=not ask,
                     overwrite=True,
                     quiet=not verbose,
                     cleanup_on_error=False,
-                ) as worker:
-                    worker.run_copy()
+                )
         except KeyboardInterrupt:
             # Ctrl-C at a prompt is copier's CopierAnswersInterrupt, whose text holds every
             # answer, the secret key included: it must never be shown.
@@ -491,24 +490,6 @@ def _render(
         if name in worker.answers.combined and name != _SECRET_KEY and _asked(spec)
     }
     return _Rendered(answers=rendered, template=source.description, updatable=source.updatable)
-
-
-@cache
-def _fresh_worker_class() -> type[Any]:
-    """Copier's ``Worker``, for a destination whose files no git repository tracks yet.
-
-    For every file it writes, copier runs ``git config core.fileMode`` in the destination, to
-    restage the executable bit of files a repository already tracks when git ignores modes.
-    gospel renders into a fresh staging folder and adds its files to git only afterwards, so
-    there is never anything to restage: skipping it spares one git process per file.
-    """
-    from copier import Worker
-
-    class FreshWorker(Worker):
-        def _sync_git_index_executable_bit(self, dst_relpath: Path, src_mode: int) -> None:
-            return
-
-    return FreshWorker
 
 
 def _asked(spec: object) -> bool:

@@ -141,7 +141,6 @@ class ServedApp:
         project: The project it serves.
         log: What the server prints.
         tokens: Bearer tokens of the accounts :func:`serve_with_accounts` made, by role.
-        pid: The server's process id (its CPU time is in ``/proc/PID/stat``).
     """
 
     url: str
@@ -149,7 +148,6 @@ class ServedApp:
     project: Path
     log: Path
     tokens: Mapping[str, str] = field(default_factory=dict)
-    pid: int = 0
 
     def server_log(self) -> str:
         """What the server printed so far."""
@@ -186,38 +184,20 @@ def serve(
     log is written in ``workdir`` (the project may be a shared, read-only rendering).
     """
     script = "\n".join([prelude, _MIGRATE, after_migrations, _SERVE])
-    with serve_script(venv, project, script, database_url, workdir, env=env) as app:
-        yield app
-
-
-@contextlib.contextmanager
-def serve_script(
-    venv: GeneratedVenv,
-    cwd: Path,
-    script: str,
-    database_url: str,
-    workdir: Path,
-    *,
-    env: Mapping[str, str] | None = None,
-) -> Iterator[ServedApp]:
-    """Run ``script`` (Python that serves on the port given as ``sys.argv[1]``) until done.
-
-    It must answer 200 at ``/health``; its log is written in ``workdir``.
-    """
     port = free_port()
     log = workdir / f"uvicorn-{port}.log"
     environment = venv.env({"DATABASE_URL": database_url, "ENVIRONMENT": "local", **(env or {})})
     with log.open("w") as output:
         server = subprocess.Popen(
             [str(venv.python), "-c", script, str(port)],
-            cwd=cwd,
+            cwd=project,
             env=environment,
             stdin=subprocess.DEVNULL,
             stdout=output,
             stderr=subprocess.STDOUT,
         )
     try:
-        app = ServedApp(f"http://127.0.0.1:{port}", database_url, cwd, log, pid=server.pid)
+        app = ServedApp(f"http://127.0.0.1:{port}", database_url, project, log)
         _wait_until_up(app, server)
         yield app
     finally:

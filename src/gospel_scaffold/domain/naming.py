@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import cache
 from typing import Any
 
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.errors import InvalidInputError
 
-__all__ = ["DomainNames", "domain_names", "inflect_engine", "pascal_case"]
+__all__ = ["DomainNames", "domain_names", "pascal_case"]
 
 
 @dataclass(frozen=True)
@@ -60,33 +59,10 @@ def pascal_case(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-@cache
-def inflect_engine() -> Any:
-    """Return inflect's engine, imported without typeguard's instrumentation.
-
-    inflect wraps its methods in typeguard's ``@typechecked``, which re-parses and recompiles
-    inflect's whole module for each of them at import: about a second of start-up (``python
-    -O`` skips it). Those checks guard against calls with the wrong types, which gospel's typed
-    calls never make, so inflect is imported with the decorator as a no-op. Lazy, like every
-    heavy import: ``gospel --help`` never pays for it.
-    """
-    import typeguard
-
-    instrumenting = typeguard.typechecked
-    typeguard.typechecked = _as_is
-    try:
-        import inflect
-    finally:
-        typeguard.typechecked = instrumenting
-    return inflect.engine()
-
-
-def _as_is(target: Any = None, **_options: Any) -> Any:
-    return target if target is not None else _as_is
-
-
 def _singular_of(word: str) -> str:
-    engine = inflect_engine()
+    import inflect  # lazy: keeps `gospel --help` fast
+
+    engine = inflect.engine()
     head, _, last = word.rpartition("_")
     singular = engine.singular_noun(last)
     if singular is False or not isinstance(singular, str):
@@ -95,7 +71,9 @@ def _singular_of(word: str) -> str:
 
 
 def _plural_of(word: str) -> str:
-    engine = inflect_engine()
+    import inflect
+
+    engine = inflect.engine()
     head, _, last = word.rpartition("_")
     plural = str(engine.plural_noun(last))
     return f"{head}_{plural}" if head else plural
@@ -104,8 +82,10 @@ def _plural_of(word: str) -> str:
 def _refuse_mangled_singular(name: str, singular: str) -> None:
     # inflect reads "bus" as the plural of "bu": a word whose own plural is not just "+s"
     # ("buses", "campuses") is already singular, so deriving a singular from it mangles it.
+    import inflect
+
     last = name.rpartition("_")[2]
-    own_plural = str(inflect_engine().plural_noun(last))
+    own_plural = str(inflect.engine().plural_noun(last))
     if own_plural in (last, last + "s"):
         return
     plural = name.removesuffix(last) + own_plural

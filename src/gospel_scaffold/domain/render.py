@@ -430,9 +430,9 @@ def import_block(imports: dict[str, set[str]], modules: set[str] | None = None) 
 
 def _with_article(noun: str) -> str:
     # "a payment", "an invoice", "an hour", "a user": inflect knows the English rules.
-    from gospel_scaffold.domain.naming import inflect_engine
+    import inflect
 
-    return str(inflect_engine().a(noun))
+    return str(inflect.engine().a(noun))
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
