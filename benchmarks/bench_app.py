@@ -29,6 +29,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -46,14 +47,38 @@ from conftest import (  # noqa: E402  (the test suite's venv builder and Postgre
     _throwaway_cluster,
     find_python,
 )
-from served_app import API, FAST_HASHING, ServedApp, asyncpg_url, log_in, serve, serve_script  # noqa: E402
+from served_app import API, FAST_HASHING, asyncpg_url, free_port  # noqa: E402
 
 DOMAIN = ("items", "name:str:100", "price:decimal:10,2", "quantity:int", "done:bool:default=false")
 ROWS = 100
 PAGE = 20
 EMAIL, PASSWORD = "reader@bench.example.com", "reader-password-123"
-# The app first: projects of older gospels cannot import app.core.security before it.
-PRELUDE = "import app.main  # noqa: F401\n" + FAST_HASHING
+# The generated app, migrated, then served as its image does; it hashes passwords with the
+# cheapest Argon2, as its tests do, so seeding is quick (no request measured here hashes). The
+# app is imported first: projects of older gospels cannot import app.core.security before it.
+GENERATED_APP = (
+    "import app.main  # noqa: F401\n"
+    + FAST_HASHING
+    + """
+import sys
+
+import uvicorn
+from alembic import command
+from alembic.config import Config
+
+from app.main import app
+
+command.upgrade(Config("alembic.ini"), "head")
+uvicorn.run(
+    app,
+    host="127.0.0.1",
+    port=int(sys.argv[1]),
+    log_level="warning",
+    server_header=False,
+    access_log=False,
+)
+"""
+)
 INSTALL_WRK = "wrk not found: install it with `apt-get install wrk` (Debian, Ubuntu), then rerun"
 
 # The baselines: FastAPI itself, the generated app's own middleware in the same order, and the
@@ -179,6 +204,48 @@ uvicorn.run(
 
 
 @dataclass(frozen=True)
+class Server:
+    """A server process serving on ``url``."""
+
+    url: str
+    pid: int
+
+
+@contextlib.contextmanager
+def _serve(venv: GeneratedVenv, project: Path, script: str, database_url: str) -> Iterator[Server]:
+    """Run ``script`` (it serves on the port given as its argument) in ``project`` until done."""
+    port = free_port()
+    env = venv.env({"DATABASE_URL": database_url, "ENVIRONMENT": "local"})
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(
+            [str(venv.python), "-c", script, str(port)],
+            cwd=project,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while not _answers(url):
+                if server.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    sys.exit(f"the server did not start:\n{log.read().decode()[-4000:]}")
+                time.sleep(0.1)
+            yield Server(url, server.pid)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    with contextlib.suppress(httpx.TransportError):
+        return httpx.get(f"{url}/health", timeout=1).status_code == 200
+    return False
+
+
+@dataclass(frozen=True)
 class Load:
     """What one ``wrk`` run measured, and the server's CPU time meanwhile."""
 
@@ -194,7 +261,7 @@ class Case:
     """One thing to load: a URL of a served app, with headers."""
 
     label: str
-    app: ServedApp
+    app: Server
     path: str
     headers: tuple[str, ...] = ()
     baseline: str | None = None  # the label of the case it is compared with
@@ -241,10 +308,10 @@ def main() -> None:
             if admin_url is not None:
                 databases["PostgreSQL"] = lambda name: stack.enter_context(_new_database(admin_url))
             for database, make_url in databases.items():
-                cases = _serve_all(stack, venv, projects, database, make_url, work)
+                cases = _serve_all(stack, venv, projects, make_url)
                 _print_table(f"{database}, {ROWS} rows, pages of {PAGE}", cases, load, args.repeat)
             if admin_url is not None:
-                _workers(stack, venv, projects["gospel"], make_url, work, load, args)
+                _workers(stack, venv, projects["gospel"], make_url, load, args)
 
 
 def _generate(where: Path, gospel_root: Path) -> Path:
@@ -311,17 +378,15 @@ def _serve_all(
     stack: contextlib.ExitStack,
     venv: GeneratedVenv,
     projects: dict[str, Path],
-    database: str,
     make_url: Callable[[str], str],
-    work: Path,
 ) -> list[Case]:
-    """Serve every project and its bare baseline on ``database``; the cases to load."""
+    """Serve every project and its bare baseline on one database; the cases to load."""
     cases: list[Case] = []
     for name, project in projects.items():
         url = make_url(re.sub(r"\W", "_", name))
-        app = stack.enter_context(serve(venv, project, url, work, prelude=PRELUDE))
+        app = stack.enter_context(_serve(venv, project, GENERATED_APP, url))
         token, owner = _seed(app)
-        bare = stack.enter_context(serve_script(venv, project, BARE_APP, url, work))
+        bare = stack.enter_context(_serve(venv, project, BARE_APP, url))
         suffix = "" if name == "gospel" else f" ({name})"
         bearer = ("-H", f"Authorization: Bearer {token}")
         cases += [
@@ -348,13 +413,14 @@ def _serve_all(
     return cases
 
 
-def _seed(app: ServedApp) -> tuple[str, int]:
+def _seed(app: Server) -> tuple[str, int]:
     """Sign up a user who owns ROWS items; their token and id."""
-    registered = httpx.post(
-        f"{app.url}{API}/auth/register", json={"email": EMAIL, "password": PASSWORD}
-    )
+    credentials = {"email": EMAIL, "password": PASSWORD}
+    registered = httpx.post(f"{app.url}{API}/auth/register", json=credentials)
     registered.raise_for_status()
-    token = log_in(app, EMAIL, PASSWORD)
+    logged_in = httpx.post(f"{app.url}{API}/auth/login", json=credentials)
+    logged_in.raise_for_status()
+    token = str(logged_in.json()["access_token"])
     with httpx.Client(base_url=app.url, headers={"Authorization": f"Bearer {token}"}) as client:
         for i in range(ROWS):
             item = {"name": f"item {i}", "price": f"{i}.50", "quantity": i, "done": i % 2 == 0}
@@ -397,16 +463,15 @@ def _workers(
     venv: GeneratedVenv,
     project: Path,
     make_url: Callable[[str], str],
-    work: Path,
     load: _Wrk,
     args: argparse.Namespace,
 ) -> None:
     """The list route with 1 worker and with ``--workers``, on one PostgreSQL database."""
     url = make_url("workers")
-    one = stack.enter_context(serve(venv, project, url, work, prelude=PRELUDE))
+    one = stack.enter_context(_serve(venv, project, GENERATED_APP, url))
     token, _ = _seed(one)
     script = WORKERS_APP.replace("int(sys.argv[2])", str(args.workers))
-    many = stack.enter_context(serve_script(venv, project, script, url, work))
+    many = stack.enter_context(_serve(venv, project, script, url))
     bearer = ("-H", f"Authorization: Bearer {token}")
     label_one = f"generated app, 1 worker: GET {API}/items/"
     cases = [
