@@ -17,8 +17,8 @@ from pydantic import ValidationError
 from app.core.config import settings
 from app.schemas.auth import TokenPayload
 
-# For annotations only: importing a model here would import the model registry from core.
 if TYPE_CHECKING:
+    # Annotations only: importing a model first would enter the model registry's import cycle.
     from app.models.user import User
 
 __all__ = [
