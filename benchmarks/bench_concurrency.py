@@ -255,7 +255,8 @@ def _measure(
                 )
             )
             tokens = _sign_up_one_by_one(app, 200)
-            served.append(_Served(target, app, tokens, log_in(app, ADMIN_EMAIL, ADMIN_PASSWORD)))
+            admin = log_in(app.url, ADMIN_EMAIL, ADMIN_PASSWORD)
+            served.append(_Served(target, app, tokens, admin))
         for phase in (_sign_ups, _duplicate_sign_ups, _profile_updates):
             for one in served:
                 one.rows += phase(one)
@@ -331,7 +332,7 @@ def _sign_up_one_by_one(app: ServedApp, count: int) -> dict[str, str]:
         [answer], _ = send_concurrently(app.url, [registration(email)])
         if answer.status != 201:
             raise RuntimeError(f"sign-up of {email} answered {answer.status}: {answer.body}")
-        tokens[email] = log_in(app, email, "served-pass-123")
+        tokens[email] = log_in(app.url, email, "served-pass-123")
     return tokens
 
 

@@ -7,6 +7,7 @@ Reusable by every test module:
 * ``template_case`` / ``rendered_project`` — the curated answer matrix (:data:`TEMPLATE_CASES`),
   each case rendered once per test session (shared by all xdist workers).
 * ``project_copy`` — a private, writable copy of a rendered case for tests that run things in it.
+* ``kubernetes_project`` — the session's rendering of the case with ``deploy=kubernetes``.
 * ``default_project`` — a private, writable copy of the default-answers rendering (no git):
   the cheap starting point for tests that edit a generated project.
 * ``runnable_case`` / ``runnable_project`` — the representative subset (:data:`RUNNABLE_CASES`)
@@ -20,6 +21,7 @@ Reusable by every test module:
   instead when ``$CI`` is set).
 * ``postgres_database`` — a fresh, empty database per test (dropped afterwards); gives its
   plain ``postgresql://`` URL (SQLAlchemy's async engine wants ``postgresql+asyncpg://``).
+  ``postgres_databases()`` makes one for a broader scope (``with postgres_databases() as url``).
 * ``shared_cache`` — build something once per session across xdist workers.
 * ``redis_url`` — a throwaway Redis server for the session (``redis://127.0.0.1:PORT/0``);
   ``None`` without ``redis-server``, a failure instead when ``$CI`` is set.
@@ -201,7 +203,12 @@ class TemplateCase:
 
     def answer(self, name: str) -> Any:
         """The answer to ``name``: given, or the template default for the questions we know."""
-        defaults = {"python_version": "3.12", "database": "sqlite", "include_manifest": True}
+        defaults = {
+            "python_version": "3.12",
+            "database": "sqlite",
+            "include_manifest": True,
+            "deploy": "compose",
+        }
         return self.answers.get(name, defaults.get(name))
 
     @property
@@ -233,11 +240,18 @@ TEMPLATE_CASES: tuple[TemplateCase, ...] = (
         },
     ),
     TemplateCase(
-        "postgres-py313-manifest",
-        {"project_name": "media-hub", "python_version": "3.13", "database": "postgres"},
+        "postgres-py313-manifest-kubernetes",
+        {
+            "project_name": "media-hub",
+            "python_version": "3.13",
+            "database": "postgres",
+            "deploy": "kubernetes",
+        },
     ),
 )
 CASES_BY_ID = {case.id: case for case in TEMPLATE_CASES}
+# The case rendered with deploy/kubernetes/.
+KUBERNETES_CASE = CASES_BY_ID["postgres-py313-manifest-kubernetes"]
 # The representative subset whose own test suite and migrations are run.
 RUNNABLE_CASES = (CASES_BY_ID["default"], CASES_BY_ID["postgres-py311-no-manifest"])
 
@@ -253,6 +267,12 @@ def rendered_projects(shared_cache: SharedCache) -> Callable[[TemplateCase], Pat
         return shared_cache.get(f"render-{case.id}", build) / case.project_name
 
     return get
+
+
+@pytest.fixture(scope="session")
+def kubernetes_project(rendered_projects: Callable[[TemplateCase], Path]) -> Path:
+    """The session's rendering of :data:`KUBERNETES_CASE` (deploy/kubernetes/). Read only!"""
+    return rendered_projects(KUBERNETES_CASE)
 
 
 @pytest.fixture(params=TEMPLATE_CASES, ids=lambda case: case.id)
@@ -553,24 +573,42 @@ def _database_url(admin_url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
-@pytest.fixture
-def postgres_database(postgres_admin_url: str) -> Iterator[str]:
-    """A fresh empty database for one test; yields its ``postgresql://`` URL, then drops it."""
+PostgresDatabases = Callable[[], contextlib.AbstractContextManager[str]]
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_admin_url: str) -> PostgresDatabases:
+    """``with postgres_databases() as url:`` a fresh empty database, dropped afterwards.
+
+    For fixtures broader than one test; ``postgres_database`` is the one-test form.
+    """
     if shutil.which("psql") is None:
         if os.environ.get("CI"):
             pytest.fail("psql is not on PATH")
         pytest.skip("psql is not on PATH")
-    name = f"gospel_test_{uuid.uuid4().hex[:12]}"
-    _psql(postgres_admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield _database_url(postgres_admin_url, name)
-    finally:
-        for _ in range(3):
-            try:
-                _psql(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                break
-            except subprocess.CalledProcessError:
-                time.sleep(1)
+
+    @contextlib.contextmanager
+    def database() -> Iterator[str]:
+        name = f"gospel_test_{uuid.uuid4().hex[:12]}"
+        _psql(postgres_admin_url, f'CREATE DATABASE "{name}"')
+        try:
+            yield _database_url(postgres_admin_url, name)
+        finally:
+            for _ in range(3):
+                try:
+                    _psql(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    break
+                except subprocess.CalledProcessError:
+                    time.sleep(1)
+
+    return database
+
+
+@pytest.fixture
+def postgres_database(postgres_databases: PostgresDatabases) -> Iterator[str]:
+    """A fresh empty database for one test; yields its ``postgresql://`` URL, then drops it."""
+    with postgres_databases() as url:
+        yield url
 
 
 # --------------------------------------------------------------------------------------------

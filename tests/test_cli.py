@@ -243,12 +243,14 @@ def test_shell_completion_completes_commands_options_and_choices(
         assert done.returncode == 0, done.stderr
         return done.stdout.split()
 
-    assert complete("gospel ad") == ["add-domain"]
+    assert complete("gospel ad") == ["add-domain", "add-field"]
     assert "--data-file" in complete("gospel new shop --dat")
     assert complete("gospel new shop --database ") == ["sqlite", "postgres"]
 
 
-@pytest.mark.parametrize("command", ["new", "add-domain", "remove-domain", "update"])
+@pytest.mark.parametrize(
+    "command", ["new", "add-domain", "remove-domain", "add-field", "remove-field", "update"]
+)
 def test_commands_that_change_a_project_take_quiet_verbose_and_json(
     run_gospel: RunGospel, command: str
 ) -> None:

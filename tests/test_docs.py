@@ -67,7 +67,15 @@ def test_every_rule_has_a_page_in_the_navigation(site: Path) -> None:
 
 
 def test_tutorial_and_reference_pages_are_built(site: Path) -> None:
-    for page in ("getting-started", "tutorial", "field-specs", "updating", "faq", "changelog"):
+    for page in (
+        "getting-started",
+        "tutorial",
+        "field-specs",
+        "updating",
+        "deploy",
+        "faq",
+        "changelog",
+    ):
         assert (site / page / "index.html").is_file(), page
     assert "0.1.0" in _text(site / "changelog" / "index.html")
     assert "decimal:precision,scale" in _text(site / "field-specs" / "index.html")

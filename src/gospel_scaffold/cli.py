@@ -19,7 +19,16 @@ from typing import Annotated, NoReturn
 import typer
 
 from gospel_scaffold import __version__
-from gospel_scaffold.commands import add_domain, check, new, remove_domain, rule, update
+from gospel_scaffold.commands import (
+    add_domain,
+    add_field,
+    check,
+    new,
+    remove_domain,
+    remove_field,
+    rule,
+    update,
+)
 from gospel_scaffold.commands._help import GospelGroup, GospelTyper
 from gospel_scaffold.errors import AbortedError, GospelError
 
@@ -84,6 +93,8 @@ def _root(
 app.command("new", epilog=new.EXAMPLES)(new.command)
 app.command("add-domain", epilog=add_domain.EXAMPLES)(add_domain.command)
 app.command("remove-domain", epilog=remove_domain.EXAMPLES)(remove_domain.command)
+app.command("add-field", epilog=add_field.EXAMPLES)(add_field.command)
+app.command("remove-field", epilog=remove_field.EXAMPLES)(remove_field.command)
 app.command("check", epilog=check.EXAMPLES)(check.command)
 app.command("rule", epilog=rule.EXAMPLES)(rule.command)
 app.command("update", epilog=update.EXAMPLES)(update.command)

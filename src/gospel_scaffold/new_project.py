@@ -42,6 +42,7 @@ __all__ = [
     "PROJECT_NAME_PATTERN",
     "Database",
     "NewProjectResult",
+    "check_answers",
     "create_project",
     "parse_data",
     "project_target",
@@ -380,6 +381,23 @@ def _check_bool_answers(
             )
 
 
+def check_answers(answers: Mapping[str, Any], questions: Mapping[str, Any]) -> None:
+    """Check ``--data`` answers against the template's questions.
+
+    Args:
+        answers: Each question name mapped to its answer.
+        questions: The template's questions (``copier.yml``, without copier's own settings).
+
+    Raises:
+        InvalidInputError: A name is no question of the template, or a yes/no answer is neither.
+    """
+    unknown = sorted(set(answers) - set(questions))
+    if unknown:
+        known = ", ".join(name for name, spec in questions.items() if _asked(spec))
+        raise InvalidInputError(f"unknown question {unknown[0]!r} in --data; questions: {known}")
+    _check_bool_answers(answers, questions, "")
+
+
 def _check_user_defaults(questions: Mapping[str, Any] | None) -> None:
     """Check the user's copier defaults (``defaults:`` in copier's settings.yml) as answers."""
     if not questions:
@@ -408,13 +426,7 @@ def _initial_answers(
             raise InvalidInputError("--database and --data database=... disagree; give one")
         answers["database"] = database.value
     if questions is not None:
-        unknown = sorted(set(answers) - set(questions))
-        if unknown:
-            known = ", ".join(name for name, spec in questions.items() if _asked(spec))
-            raise InvalidInputError(
-                f"unknown question {unknown[0]!r} in --data; questions: {known}"
-            )
-        _check_bool_answers(answers, questions, "")
+        check_answers(answers, questions)
     answers["project_name"] = name
     return _with_secret(answers, questions)
 

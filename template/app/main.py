@@ -16,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
 from app.api.dependencies import SessionDep
+from app.api.docs import add_api_docs
 from app.api.middleware import (
     BodySizeLimitMiddleware,
     SecurityHeadersMiddleware,
@@ -33,6 +34,7 @@ setup_logging(logging.DEBUG if settings.DEBUG else logging.INFO)
 logger = logging.getLogger("app")
 
 _DATABASE_UNAVAILABLE = {"description": "The database does not answer"}
+_HEALTH_TAG = {"name": "Health", "description": "Liveness and readiness, for load balancers."}
 _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 
@@ -49,10 +51,14 @@ async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
 docs = settings.api_docs_enabled
 app = FastAPI(
     title=settings.APP_NAME,
+    description=settings.APP_DESCRIPTION,
     debug=settings.DEBUG,
     openapi_url=f"{settings.API_V1_PREFIX}/openapi.json" if docs else None,
-    docs_url="/docs" if docs else None,
-    redoc_url="/redoc" if docs else None,
+    # Served by add_api_docs below, with local assets instead of a CDN's.
+    docs_url=None,
+    redoc_url=None,
+    # The routers' tags are described by their modules' docstrings (app.api.docs).
+    openapi_tags=[_HEALTH_TAG],
     lifespan=lifespan,
 )
 
@@ -68,7 +74,6 @@ if settings.CORS_ORIGINS:
         allow_headers=["*"],
     )
 app.add_middleware(SecurityHeadersMiddleware)
-
 
 @app.exception_handler(AppError)
 async def handle_app_error(_request: Request, exc: AppError) -> JSONResponse:
@@ -161,3 +166,5 @@ async def ready(session: SessionDep) -> JSONResponse:
 
 # After the health checks: routes are tried in order, and probes call those the most.
 app.include_router(api_router, prefix=settings.API_V1_PREFIX)
+if docs:
+    add_api_docs(app)

@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from alembic import context
 from alembic.autogenerate.api import AutogenContext
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
@@ -18,6 +19,10 @@ if config.config_file_name is not None:
     fileConfig(config.config_file_name)
 
 target_metadata = Base.metadata
+
+# Several `alembic upgrade head` may start at once (one per replica at a rollout): on PostgreSQL
+# the first to take this advisory lock migrates, the others wait, then find nothing to do.
+MIGRATION_LOCK = "alembic migrations"
 
 
 def _render_item(type_: str, obj: object, _autogen_context: AutogenContext) -> str | Literal[False]:
@@ -57,6 +62,12 @@ async def run_migrations_online() -> None:
     # tables, or dropping the old copy would cascade deletes.
     engine = create_async_engine(settings.DATABASE_URL, poolclass=NullPool)
     async with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # A session lock: held across the migrations' commits, released with the connection.
+            await connection.execute(
+                text("SELECT pg_advisory_lock(hashtext(:name))"), {"name": MIGRATION_LOCK}
+            )
+            await connection.commit()
         await connection.run_sync(_run_migrations)
     await engine.dispose()
 

@@ -10,7 +10,7 @@ import pytest
 
 from gospel_scaffold.check import run_check
 from gospel_scaffold.check.layout import minimum_python
-from gospel_scaffold.errors import UnreadableProjectError
+from gospel_scaffold.errors import NotAProjectError, UnreadableProjectError
 
 RUNNING = ".".join(map(str, sys.version_info[:2]))
 
@@ -66,7 +66,7 @@ def test_several_packages_creating_apps_ask_for_package_then_obey_it(tmp_path):
 def test_a_project_one_folder_down_is_pointed_at(tmp_path):
     write(tmp_path, {f"backend/app/{p}": t for p, t in SERVICE.items()})
     write(tmp_path, {"backend/pyproject.toml": "[project]\nname = 'x'\n"})
-    with pytest.raises(UnreadableProjectError, match=r"gospel check -C backend"):
+    with pytest.raises(NotAProjectError, match=r"gospel check -C backend"):
         run_check(tmp_path)
 
 

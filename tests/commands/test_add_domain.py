@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -164,3 +166,139 @@ def test_a_file_where_a_folder_must_be_is_one_line_and_writes_nothing(
 
     assert_one_line_error(result, "tests/unit is a file, not a folder")
     assert snapshot(shop_project) == before
+
+
+# --------------------------------------------------------------------------------------------
+# Regressions of issue 9
+
+
+def test_repeating_add_domain_after_another_domain_referenced_it_changes_nothing(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    assert run_gospel("add-domain", "customers", *CUSTOMERS, cwd=shop_project).returncode == 0
+    invoices = run_gospel("add-domain", "invoices", "customer:ref:customers", cwd=shop_project)
+    assert invoices.returncode == 0, invoices.stderr
+    before = snapshot(shop_project)
+
+    again = run_gospel("add-domain", "customers", *CUSTOMERS, cwd=shop_project)
+    forced = run_gospel("add-domain", "customers", *CUSTOMERS, "--force", cwd=shop_project)
+
+    assert again.returncode == 0, again.stderr
+    assert "already added and up to date: nothing to do" in again.stdout
+    assert forced.returncode == 0, forced.stderr
+    assert snapshot(shop_project) == before
+    assert (
+        'invoices: Mapped[list["Invoice"]]'
+        in (shop_project / "app/models/customers.py").read_text()
+    )
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["orders", "total:int"],
+        ["groups", "label:str:40"],
+        ["tables", "seats:int"],
+        ["limits", "amount:int"],
+    ],
+)
+def test_names_whose_singular_is_an_sql_word_are_accepted(
+    shop_project: Path, args: list[str], run_gospel: RunGospel
+) -> None:
+    result = run_gospel("add-domain", *args, cwd=shop_project)
+
+    assert result.returncode == 0, result.stderr
+    assert f'__tablename__ = "{args[0]}"' in (shop_project / f"app/models/{args[0]}.py").read_text()
+
+
+def test_a_ref_named_after_an_sql_word_is_accepted(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    assert run_gospel("add-domain", "orders", "total:int", cwd=shop_project).returncode == 0
+
+    result = run_gospel("add-domain", "shipments", "order:ref:orders", cwd=shop_project)
+
+    assert result.returncode == 0, result.stderr
+    model = (shop_project / "app/models/shipments.py").read_text()
+    assert "order_id: Mapped[int]" in model
+
+
+def test_every_file_add_domain_writes_or_edits_is_formatter_clean(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    result = run_gospel(
+        "add-domain", "stock_movements", "quantity:int", "note:text:null", cwd=shop_project
+    )
+
+    assert result.returncode == 0, result.stderr
+    routes = (shop_project / "app/api/routes/__init__.py").read_text()
+    assert "api_router.include_router(\n    stock_movements.router," in routes
+    ruff = Path(sys.executable).parent / "ruff"
+    check = subprocess.run(
+        [str(ruff), "format", "--check", "."],
+        cwd=shop_project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "fragment"),
+    [
+        (
+            ["tags", "label:str:50", "--no-owner"],
+            ["tags", "label:str:50"],
+            "already exists as a shared (--no-owner) domain, not --owner",
+        ),
+        (
+            ["tags", "label:str:50"],
+            ["tags", "label:str:60"],
+            "already exists with other fields (label:str:50); change them with `gospel add-field`",
+        ),
+    ],
+)
+def test_a_different_spec_for_an_existing_domain_says_what_differs(
+    shop_project: Path,
+    first: list[str],
+    second: list[str],
+    fragment: str,
+    run_gospel: RunGospel,
+    assert_one_line_error: AssertOneLineError,
+) -> None:
+    assert run_gospel("add-domain", *first, cwd=shop_project).returncode == 0
+
+    assert_one_line_error(run_gospel("add-domain", *second, cwd=shop_project), fragment)
+
+
+def test_a_negative_string_length_is_reported_as_a_length(
+    shop_project: Path, run_gospel: RunGospel, assert_one_line_error: AssertOneLineError
+) -> None:
+    result = run_gospel("add-domain", "widgets", "x:str:-1", cwd=shop_project)
+
+    assert_one_line_error(result, "length '-1' is not a positive integer", exit_code=2)
+
+
+def test_commands_run_from_a_subdirectory_find_the_project_root(
+    shop_project: Path, run_gospel: RunGospel
+) -> None:
+    result = run_gospel("add-domain", "widgets", "x:int", cwd=shop_project / "app" / "models")
+
+    assert result.returncode == 0, result.stderr
+    assert f"in {shop_project}" in result.stdout.splitlines()[0]
+    assert (shop_project / "app/models/widgets.py").is_file()
+
+
+def test_uncommitted_changes_are_mentioned(
+    shop_project: Path, run_gospel: RunGospel, gospel_env: dict[str, str]
+) -> None:
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "init"]):
+        subprocess.run(["git", *args], cwd=shop_project, env=gospel_env, check=True)
+    readme = shop_project / "README.md"
+    readme.write_text(readme.read_text() + "\nmine\n")
+
+    result = run_gospel("add-domain", "widgets", "x:int", cwd=shop_project)
+
+    assert result.returncode == 0, result.stderr
+    assert "the git tree already had 1 uncommitted change(s)" in result.stdout

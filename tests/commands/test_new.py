@@ -412,8 +412,11 @@ def _gospel_on_a_terminal(argv: list[str], env: dict[str, str], cwd: Path) -> Te
 def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[str, str]) -> None:
     down, enter = b"\x1b[B", b"\r"
     terminal = _gospel_on_a_terminal(["new", "asked", "--no-git"], gospel_env, tmp_path)
-    # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no
-    for question, keys in enumerate([enter, enter, down + enter, down + enter, b"n" + enter]):
+    # title (keep), description (keep), python 3.12 -> 3.13, sqlite -> postgres, manifest: no,
+    # deploy: compose -> kubernetes
+    # (a yes/no question takes its answer at the key press, without Enter)
+    typed = [enter, enter, down + enter, down + enter, b"n", down + enter]
+    for question, keys in enumerate(typed):
         terminal.expect_count("🎤", question + 1)
         terminal.send(keys)
     code = terminal.wait()
@@ -423,6 +426,26 @@ def test_new_asks_the_questions_on_a_terminal(tmp_path: Path, gospel_env: dict[s
     assert answers["python_version"] == "3.13"
     assert answers["database"] == "postgres"
     assert answers["include_manifest"] is False
+    assert answers["deploy"] == "kubernetes"
+    assert (tmp_path / "asked" / "deploy" / "kubernetes").is_dir()
+    # The manifest question says what it adds, in full.
+    shown = " ".join(terminal.plain_output.split())
+    assert "It adds app/core/manifest.py: Pydantic models that validate" in shown
+    assert "No routes, no tables: answer no if your API handles no media." in shown
+
+
+def test_every_question_fits_an_80_column_terminal() -> None:
+    questions = yaml.safe_load((REPO_ROOT / "copier.yml").read_text(encoding="utf-8"))
+
+    # The prompt shows "🎤 " (3 columns) and the help unwrapped: longer lines are cut off.
+    too_long = {
+        name: line
+        for name, question in questions.items()
+        if not name.startswith("_") and "help" in question
+        for line in question["help"].splitlines()
+        if len(line) > 76
+    }
+    assert too_long == {}
 
 
 # A secret_key is token_urlsafe(64): 86 URL-safe characters. Nothing that long is ever printed.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,7 @@ def test_remove_domain_undoes_add_domain_exactly(shop_project: Path, run_gospel:
     assert refused.returncode == 1
     assert refused.stderr.strip().splitlines() == [
         "Error: Domain 'customers' is still referenced by payments.customer; remove those "
-        "domains (or fields) first"
+        "fields first (`gospel remove-field payments customer`) or the domains that hold them"
     ]
 
     dry = run_gospel("remove-domain", "payments", "--dry-run", cwd=shop_project)
@@ -52,7 +53,7 @@ def test_removing_an_unknown_domain_is_one_line(shop_project: Path, run_gospel: 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "Error: No domain 'ghosts' was added with gospel add-domain in this project "
-        "(domains it can remove: none)"
+        "(its domains: none)"
     ]
 
 
@@ -77,3 +78,25 @@ def test_removing_a_domain_with_a_modified_file_is_refused_unless_force(
     forced = run_gospel("remove-domain", "payments", "--force", cwd=shop_project)
     assert forced.returncode == 0, forced.stderr
     assert snapshot(shop_project) == before
+
+
+def test_a_committed_migration_is_never_deleted_even_on_a_fresh_clone(
+    shop_project: Path, tmp_path: Path, run_gospel: RunGospel, gospel_env: dict[str, str]
+) -> None:
+    def git(*args: str, cwd: Path) -> None:
+        subprocess.run(["git", *args], cwd=cwd, env=gospel_env, check=True, capture_output=True)
+
+    git("init", "-q", cwd=shop_project)
+    assert run_gospel("add-domain", "notes", "body:text", cwd=shop_project).returncode == 0
+    git("add", "-A", cwd=shop_project)
+    git("commit", "-qm", "notes", cwd=shop_project)
+    clone = tmp_path / "clone"
+    git("clone", "-q", str(shop_project), str(clone), cwd=tmp_path)
+    [created] = clone.glob("migrations/versions/*_create_notes_table.py")
+
+    result = run_gospel("remove-domain", "notes", cwd=clone)
+
+    assert result.returncode == 0, result.stderr
+    assert "it is committed in git, so other databases may have applied it" in result.stdout
+    assert created.is_file()
+    assert len(list(clone.glob("migrations/versions/*_drop_notes_table.py"))) == 1

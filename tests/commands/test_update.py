@@ -58,6 +58,20 @@ def test_project_from_gospel_new_template_updates_and_lists_changed_files(
     assert run_git(root, "log", "--format=%s").count("\n") == 1  # gospel never commits
 
 
+def test_data_changes_an_answer_and_a_wrong_one_is_one_line(
+    template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V2).root
+
+    wrong = run_gospel("update", "--trust", "-d", "deploy=helm", cwd=root)
+    changed = run_gospel("update", "--trust", "-d", "deploy=kubernetes", cwd=root)
+
+    assert_one_line_error(wrong, "deploy", "helm", exit_code=1)
+    assert changed.returncode == 0, changed.stderr
+    assert f"from template {V2} to {V2}" in changed.stdout
+    assert "deploy/kubernetes/base/deployment.yaml" in changed.stdout
+
+
 def test_conflict_exits_3_and_names_the_file(
     template_repo: Path, generate: Generate, run_gospel, assert_one_line_error
 ) -> None:

@@ -4,7 +4,7 @@ import json
 from pathlib import Path
 
 import pytest
-from domain_support import CUSTOMERS, PAYMENTS, snapshot
+from domain_support import CUSTOMERS, PAYMENTS, TENANT_MODEL, add_tenants_by_hand, snapshot
 from domain_support import add_domain as add
 
 from gospel_scaffold.domain.add import AddRequest, plan_add
@@ -62,7 +62,9 @@ def test_apply_writes_the_slice_and_records_it(project: Path) -> None:
     record = load_record(project, "payments")
     assert record is not None
     assert record.fields == PAYMENTS
-    assert set(record.files) >= {"app/models/payments.py", record.migration["path"]}
+    assert "app/models/payments.py" in record.files
+    assert [m.operation for m in record.migrations] == ["create-table"]
+    assert (project / record.migration["path"]).is_file()
     assert {edit.kind for edit in record.edits} == {"router", "model_registry", "back_populates"}
     customers_revision = load_record(project, "customers")
     assert customers_revision is not None
@@ -87,7 +89,7 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "specs", "error", "message"),
     [
-        ("order", ["total:int"], InvalidInputError, "'order' is an SQL reserved word"),
+        ("values", ["total:int"], InvalidInputError, "would name the table, and it is an SQL"),
         ("Payments", ["total:int"], InvalidInputError, "lower-case snake_case"),
         ("payments", ["order:int"], InvalidInputError, "'order' is an SQL reserved word"),
         ("payments", ["total:money"], InvalidInputError, "unknown type 'money'"),
@@ -98,9 +100,8 @@ def test_running_the_same_command_twice_changes_nothing(project: Path) -> None:
         ("payments", ["customer:ref:customers"], InvalidInputError, "'customers' does not exist"),
         ("payments", ["x:ref:nope"], InvalidInputError, "domain 'nope' does not exist"),
         ("bus", ["x:int"], InvalidInputError, "--singular bus --plural buses"),
-        ("payments", ["payer:ref:payments"], InvalidInputError, "cannot reference itself"),
-        ("categories", ["parent:ref:category:null"], InvalidInputError, "parent category"),
         ("payments", [], InvalidInputError, "at least one field"),
+        ("categories", ["parent:ref:categories"], InvalidInputError, "must be nullable"),
     ],
 )
 def test_bad_input_is_one_clear_line_and_writes_nothing(
@@ -116,14 +117,70 @@ def test_bad_input_is_one_clear_line_and_writes_nothing(
     assert snapshot(project) == before
 
 
-def test_a_reference_to_a_hand_written_model_is_refused(project: Path) -> None:
-    (project / "app/models/legacy.py").write_text(
-        "from app.db.database import Base\n\n\n"
-        "class Legacy(Base):\n    __tablename__ = 'legacies'\n"
+def test_a_reference_to_a_registered_hand_written_model_is_generated(project: Path) -> None:
+    add_tenants_by_hand(project)
+
+    plan = plan_add(
+        AddRequest("projects", ["tenant:ref:tenants", "partners:refs:tenants"], project)
     )
 
-    with pytest.raises(InvalidInputError, match="was not added with gospel add-domain"):
-        plan_add(AddRequest("payments", ["legacy:ref:legacies"], project))
+    files = {change.path: change.after or "" for change in plan.changes}
+    assert (
+        "from app.repositories.tenant_repository import TenantRepository"
+        in files["app/services/projects_service.py"]
+    )
+    assert 'projects_as_tenant: Mapped[list["Project"]]' in files["app/models/tenant.py"]
+    assert 'secondary="projects_partners"' in files["app/models/tenant.py"]
+    factory = files["tests/integration/test_projects_routes.py"]
+    assert "plan=next(iter(Plan))" in factory
+    assert "owner_id=user.id" in factory
+    assert "session.add(tenant_1)" in factory
+
+
+@pytest.mark.parametrize(
+    ("change", "specs", "message"),
+    [
+        ("unregistered", ["tenant:ref:tenants"], "is not in the model registry; add `from app"),
+        ("uuid key", ["tenant:ref:tenants"], "has no integer primary key `id` alone"),
+        ("no repository", ["tenant:ref:tenants"], "app/repositories has none; add one"),
+        ("foreign key", ["partners:refs:tenants"], "region_id (a foreign key to regions)"),
+        ("unknown type", ["partners:refs:tenants"], "shape (type Polygon)"),
+    ],
+)
+def test_a_hand_written_model_gospel_cannot_serve_is_refused_with_the_reason(
+    project: Path, change: str, specs: list[str], message: str
+) -> None:
+    model = TENANT_MODEL
+    if change == "uuid key":
+        model = model.replace(
+            "id: Mapped[int] = mapped_column(primary_key=True)",
+            "id: Mapped[UUID] = mapped_column(primary_key=True)",
+        )
+    elif change == "foreign key":
+        model = model.replace(
+            "    note:",
+            '    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"))\n    note:',
+        )
+    elif change == "unknown type":
+        model = model.replace("    note:", "    shape: Mapped[Polygon]\n    note:")
+    add_tenants_by_hand(project, model=model)
+    if change == "unregistered":
+        database = project / "app/db/database.py"
+        database.write_text(
+            database.read_text().replace(
+                "from app.models.tenant import Tenant  # noqa: E402, F401\n", ""
+            )
+        )
+    if change == "no repository":
+        (project / "app/repositories/tenant_repository.py").unlink()
+    before = snapshot(project)
+
+    with pytest.raises(InvalidInputError) as raised:
+        plan_add(AddRequest("projects", ["title:str", *specs], project))
+
+    assert message in str(raised.value)
+    assert "\n" not in str(raised.value)
+    assert snapshot(project) == before
 
 
 def test_several_migration_heads_are_refused(project: Path) -> None:

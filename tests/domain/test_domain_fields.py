@@ -94,6 +94,11 @@ def test_types_and_modifiers(spec: str, expected: dict[str, object]) -> None:
         ("status:enum:a,a", "enum values repeat"),
         ("customer:ref", "ref needs the referenced domain"),
         ("customer_id:ref:customers", "use customer:ref:..."),
+        ("tags:refs", "refs needs the referenced domain"),
+        ("tag_ids:refs:tags", "use e.g. tags:refs:... (the API field becomes tag_ids)"),
+        ("tags:refs:tags:null", "a refs field takes no modifier (null)"),
+        ("tags:refs:tags:unique", "a refs field takes no modifier (unique)"),
+        ("tags:refs:tags:default=1", "type 'refs' takes no default"),
         ("meta:json:unique", "json columns cannot be unique"),
         ("n:int:default=x", "default 'x' is not a valid int"),
         ("b:bool:default=maybe", "use default=true or default=false"),
@@ -118,6 +123,15 @@ def test_invalid_specs_give_one_clear_line(spec: str, message: str) -> None:
 
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+def test_a_refs_field_is_a_list_of_ids_named_after_its_items() -> None:
+    tags, featured = parse_fields(["tags:refs:tags", "featured_tags:refs:tags"])
+
+    assert (tags.type, tags.ref, tags.column, tags.required) == ("refs", "tags", "tag_ids", False)
+    assert featured.column == "featured_tag_ids"
+    with pytest.raises(InvalidInputError, match="'tag_ids' is already used"):
+        parse_fields(["tags:refs:tags", "tag_ids:json"])
 
 
 def test_repeated_names_and_clashing_columns_are_refused() -> None:

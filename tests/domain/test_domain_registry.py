@@ -187,6 +187,24 @@ def test_back_populates_reverse_exactly_in_any_order(shop_template: Path) -> Non
     assert remove_back_populates(once, tags, path="user.py") == original
 
 
+def test_removing_a_collection_keeps_an_import_a_string_annotation_still_uses() -> None:
+    # orders references invoices and invoices references orders: taking out Order.invoices
+    # must keep the import that `invoice: Mapped["Invoice | None"]` needs.
+    model = (
+        "from typing import TYPE_CHECKING\n\n"
+        "from sqlalchemy.orm import Mapped, relationship\n\n"
+        "from app.db.database import Base\n\n"
+        "if TYPE_CHECKING:\n    from app.models.invoices import Invoice\n\n\n"
+        'class Order(Base):\n    """Invoice mentioned in a docstring only."""\n\n'
+        '    invoice: Mapped["Invoice | None"] = relationship(lazy="raise")\n'
+    )
+    invoices = BackPopulates("Order", "invoices", "Invoice", "app.models.invoices", "order")
+
+    edited = add_back_populates(model, invoices, path="orders.py")
+
+    assert remove_back_populates(edited, invoices, path="orders.py") == model
+
+
 def test_an_existing_attribute_with_another_meaning_is_refused(shop_template: Path) -> None:
     source = (shop_template / "app/models/user.py").read_text()
     clash = BackPopulates("User", "email", "Payment", "app.models.payments", "owner")

@@ -155,8 +155,13 @@ class ServedApp:
 
     def errors(self) -> list[str]:
         """Lines of the server log that show a failure: tracebacks and errors."""
-        markers = ("Traceback", "ERROR", "Exception in ASGI application")
-        return [line for line in self.server_log().splitlines() if any(m in line for m in markers)]
+        return failures(self.server_log())
+
+
+def failures(log: str) -> list[str]:
+    """Lines of a server log that show a failure: tracebacks and errors."""
+    markers = ("Traceback", "ERROR", "Exception in ASGI application")
+    return [line for line in log.splitlines() if any(marker in line for marker in markers)]
 
 
 def free_port() -> int:
@@ -198,27 +203,34 @@ def serve(
         )
     try:
         app = ServedApp(f"http://127.0.0.1:{port}", database_url, project, log)
-        _wait_until_up(app, server)
+        wait_until_up(app.url, server, log)
         yield app
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+        stop(server)
 
 
-def _wait_until_up(app: ServedApp, server: subprocess.Popen[bytes]) -> None:
+def wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until ``url`` answers ``/health``; fail with the log if the server exits first."""
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"uvicorn exited {server.returncode}:\n{app.server_log()[-4000:]}")
+            raise RuntimeError(f"uvicorn exited {server.returncode}:\n{log.read_text()[-4000:]}")
         with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{app.url}/health", timeout=1).status_code == 200:
+            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
                 return
         time.sleep(0.1)
-    raise RuntimeError(f"uvicorn did not answer within 60 s:\n{app.server_log()[-4000:]}")
+    raise RuntimeError(f"uvicorn did not answer within 60 s:\n{log.read_text()[-4000:]}")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a server as an orchestrator does: SIGTERM, then SIGKILL after 30 s."""
+    if server.poll() is None:
+        server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 @contextlib.contextmanager
@@ -230,17 +242,23 @@ def serve_with_accounts(
     with serve(
         venv, project, database_url, workdir, after_migrations=SEED_SUPERUSER, env=env
     ) as app:
-        signed_up = httpx.post(
-            f"{app.url}{API}/auth/register", json={"email": USER[0], "password": USER[1]}
-        )
-        assert signed_up.status_code == 201, signed_up.text
-        tokens = {"superuser": log_in(app, *SUPERUSER), "user": log_in(app, *USER)}
+        sign_up(app.url, *USER)
+        tokens = {"superuser": log_in(app.url, *SUPERUSER), "user": log_in(app.url, *USER)}
         yield replace(app, tokens=tokens)
 
 
-def log_in(app: ServedApp, email: str, password: str) -> str:
+def sign_up(base_url: str, email: str, password: str) -> None:
+    """Create an account through the API."""
+    response = httpx.post(
+        f"{base_url}{API}/auth/register", json={"email": email, "password": password}
+    )
+    assert response.status_code == 201, response.text
+
+
+def log_in(base_url: str, email: str, password: str) -> str:
     """An access token for ``email``."""
-    response = httpx.post(f"{app.url}{API}/auth/login", json={"email": email, "password": password})
+    credentials = {"email": email, "password": password}
+    response = httpx.post(f"{base_url}{API}/auth/login", json=credentials)
     assert response.status_code == 200, response.text
     token: str = response.json()["access_token"]
     return token

@@ -29,13 +29,18 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-# A wrong current password is a 400 for schema-valid input, as it should be.
+# Schema-valid input that is refused with a 400, as it should be: a wrong current password;
+# wrong credentials at the OAuth2 token endpoint (RFC 6749's invalid_grant).
 CONFIG = """\
 [[operations]]
 include-path = "/api/v1/users/me/password"
 checks.positive_data_acceptance.expected-statuses = [
     "2xx", "400", "401", "403", "404", "409", "429",
 ]
+
+[[operations]]
+include-path = "/api/v1/auth/token"
+checks.positive_data_acceptance.expected-statuses = ["2xx", "400", "429"]
 """
 # Changing them revokes the token the fuzzer holds: fuzzed with a token of their own, last.
 OWN_CREDENTIALS = ("/api/v1/users/me", "/api/v1/users/me/password")

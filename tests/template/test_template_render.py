@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
+from replicas import dockerfile_command, option
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, RenderProject, TemplateCase
@@ -112,6 +114,24 @@ def test_database_url_follows_the_answer(
     assert url.group(1).strip().strip("'\"").startswith(scheme)
 
 
+def test_the_api_docs_carry_the_projects_title_and_description(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    config = ast.parse((rendered_project / "app" / "core" / "config.py").read_text("utf-8"))
+    settings = {
+        node.target.id: ast.literal_eval(node.value)
+        for node in ast.walk(config)
+        if isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.value, ast.Constant)
+    }
+    answers = _answers(rendered_project)
+
+    # Quotes, braces and backslashes included: the case of a title and a description with them.
+    assert settings["APP_NAME"] == answers["project_title"]
+    assert settings["APP_DESCRIPTION"] == answers["description"]
+
+
 def test_manifest_module_exists_only_when_included(
     rendered_project: Path, template_case: TemplateCase
 ) -> None:
@@ -125,15 +145,29 @@ def _yaml(path: Path) -> dict[str, Any]:
     return loaded
 
 
-def test_compose_starts_the_app_after_a_healthy_database(rendered_project: Path) -> None:
+def test_compose_migrates_once_then_starts_the_app_with_redis(rendered_project: Path) -> None:
     services = _yaml(rendered_project / "compose.yaml")["services"]
+    app, migrate = services["app"], services["migrate"]
 
     assert "pg_isready" in " ".join(services["db"]["healthcheck"]["test"])
-    assert services["app"]["depends_on"]["db"]["condition"] == "service_healthy"
-    assert "/health" in " ".join(services["app"]["healthcheck"]["test"])
-    url = services["app"]["environment"]["DATABASE_URL"]
-    assert url.startswith("postgresql+asyncpg://")
-    assert url.endswith(f"@db:5432/{services['db']['environment']['POSTGRES_DB']}")
+    assert migrate["command"] == ["alembic", "upgrade", "head"]
+    assert migrate["depends_on"]["db"]["condition"] == "service_healthy"
+    assert app["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert app["depends_on"]["redis"]["condition"] == "service_healthy"
+    assert "/health" in " ".join(app["healthcheck"]["test"])
+    # One image for both, built from the Dockerfile, whose command serves without migrating.
+    assert app["image"] == migrate["image"]
+    assert "command" not in app
+    for service in (app, migrate):
+        url = service["environment"]["DATABASE_URL"]
+        assert url.startswith("postgresql+asyncpg://")
+        assert url.endswith(f"@db:5432/{services['db']['environment']['POSTGRES_DB']}")
+    # Several workers share the throttling counts through Redis; stopping lets them drain.
+    assert app["environment"]["REDIS_URL"].startswith("redis://redis:")
+    assert int(app["environment"]["WEB_CONCURRENCY"]) > 1
+    graceful = option(dockerfile_command(rendered_project), "--timeout-graceful-shutdown")
+    assert graceful is not None
+    assert int(app["stop_grace_period"].removesuffix("s")) > int(graceful)
 
 
 def test_ci_workflow_lints_types_migrates_and_tests_against_postgres(
@@ -166,13 +200,46 @@ def test_pre_commit_runs_the_projects_own_checks(rendered_project: Path) -> None
     assert {"check-merge-conflict", "ruff-check", "ruff-format", "mypy", "gospel-check"} <= hooks
 
 
-def test_dockerfile_runs_the_app_as_a_non_root_user(rendered_project: Path) -> None:
+def _stages(dockerfile: str) -> list[str]:
+    return [f"FROM{stage}" for stage in re.split(r"^FROM", dockerfile, flags=re.MULTILINE)[1:]]
+
+
+def test_dockerfile_builds_a_locked_venv_apart_from_the_image_it_runs(
+    rendered_project: Path, template_case: TemplateCase
+) -> None:
+    dockerfile = (rendered_project / "Dockerfile").read_text(encoding="utf-8")
+    build, run = _stages(dockerfile)
+
+    assert "UV_COMPILE_BYTECODE=1" in build
+    # The dependencies alone first (a cached layer), exactly as uv.lock pins them.
+    assert re.search(r"uv sync --locked --no-install-project --no-dev$", build, re.MULTILINE)
+    assert run.startswith(f"FROM python:{template_case.answer('python_version')}-slim")
+    assert re.search(r"^COPY --from=build /app/\.venv /app/\.venv$", run, re.MULTILINE)
+    # The image that runs holds no uv and no tests.
+    assert "astral-sh/uv" not in run
+    assert not re.search(r"^COPY\b.*\btests\b", run, re.MULTILINE)
+
+
+def test_dockerfile_runs_uvicorn_as_a_numeric_non_root_user_on_read_only_code(
+    rendered_project: Path,
+) -> None:
     dockerfile = (rendered_project / "Dockerfile").read_text(encoding="utf-8")
     users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    command = dockerfile_command(rendered_project)
 
     assert users, "the Dockerfile never drops root"
-    assert users[-1] not in {"root", "0"}
-    assert re.search(r"^(CMD|ENTRYPOINT)\b", dockerfile, re.MULTILINE)
+    # Numeric, so Kubernetes can check runAsNonRoot; the code stays root's, read-only to it.
+    uid = users[-1].split(":")[0]
+    assert uid.isdigit() and int(uid) > 0
+    assert "chown" not in dockerfile
+    assert "PYTHONDONTWRITEBYTECODE=1" in dockerfile
+    # uvicorn is PID 1, so SIGTERM reaches it; it drains for a bounded time; no migrations.
+    assert command[0] == "uvicorn"
+    assert option(command, "--timeout-graceful-shutdown") is not None
+    assert "--no-server-header" in command
+    assert "alembic" not in command
+    for setting in ("SECRET_KEY", "DATABASE_URL", "REDIS_URL"):
+        assert not re.search(rf"^\s*(ENV|ARG)\b.*\b{setting}\b", dockerfile, re.MULTILINE)
 
 
 @pytest.mark.slow

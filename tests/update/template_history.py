@@ -21,9 +21,10 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,6 +36,8 @@ V2_MAIN_FIRST_LINE = (
     '"""The FastAPI application (template v2): lifespan, middleware and routers."""'
 )
 V2_LIMITS = "app/core/limits.py"
+V2_HPA = "deploy/kubernetes/base/hpa.yaml"
+V2_MAX_REPLICAS = "maxReplicas: 12"
 V2_MIGRATION_COMMENT = "# template v2 edited this migration"
 GIT_IDENTITY = ("-c", "user.name=Test User", "-c", "user.email=test@example.com")
 
@@ -74,6 +77,8 @@ def apply_v2(repo: Path) -> None:
     _replace(template / "app" / "main.py", r"\A.*$", V2_MAIN_FIRST_LINE)
     config = template / "app" / "core" / "config.py.jinja"
     _replace(config, r"(ACCESS_TOKEN_EXPIRE_MINUTES: int = Field\(default=)30", r"\g<1>60")
+    kubernetes = template / "{% if deploy == 'kubernetes' %}deploy{% endif %}" / "kubernetes"
+    _replace(kubernetes / "base" / "hpa.yaml.jinja", r"^  maxReplicas: 10$", f"  {V2_MAX_REPLICAS}")
     (template / V2_LIMITS).write_text(
         '"""Request limits (added in template v2)."""\n\n'
         '__all__ = ["MAX_PAGE_SIZE"]\n\nMAX_PAGE_SIZE = 100\n',
@@ -171,9 +176,17 @@ Generate = Callable[..., Generated]
 
 
 def generate_project(
-    template: str | None, dest: Path, *, vcs_ref: str | None = V1, name: str = "shop-api"
+    template: str | None,
+    dest: Path,
+    *,
+    vcs_ref: str | None = V1,
+    name: str = "shop-api",
+    data: Mapping[str, Any] | None = None,
 ) -> Generated:
-    """Render like ``gospel new --template TEMPLATE --vcs-ref REF`` and commit it to git."""
+    """Render like ``gospel new --template TEMPLATE --vcs-ref REF`` and commit it to git.
+
+    ``data`` answers more questions (``{"deploy": "kubernetes"}``).
+    """
     import copier
 
     from gospel_scaffold.update.source import template_for_copy
@@ -183,7 +196,7 @@ def generate_project(
         copier.run_copy(
             source.src_path,
             root,
-            data={"project_name": name, "secret_key": "s" * 64},
+            data={**(data or {}), "project_name": name, "secret_key": "s" * 64},
             vcs_ref=source.vcs_ref,
             defaults=True,
             quiet=True,
@@ -195,12 +208,16 @@ def generate_project(
 
 @pytest.fixture
 def generate(git_env: None, tmp_path: Path) -> Generate:
-    """``generate(template, vcs_ref=V1, name=...)``: a committed project in ``tmp_path``."""
+    """``generate(template, vcs_ref=V1, name=..., data=...)``: a committed project in tmp_path."""
 
     def make(
-        template: str | None, *, vcs_ref: str | None = V1, name: str = "shop-api"
+        template: str | None,
+        *,
+        vcs_ref: str | None = V1,
+        name: str = "shop-api",
+        data: Mapping[str, Any] | None = None,
     ) -> Generated:
-        return generate_project(template, tmp_path, vcs_ref=vcs_ref, name=name)
+        return generate_project(template, tmp_path, vcs_ref=vcs_ref, name=name, data=data)
 
     return make
 

@@ -9,8 +9,10 @@ import pytest
 from update.template_history import (
     V1,
     V2,
+    V2_HPA,
     V2_LIMITS,
     V2_MAIN_FIRST_LINE,
+    V2_MAX_REPLICAS,
     V2_MIGRATION_COMMENT,
     Generate,
     add_domain,
@@ -19,7 +21,12 @@ from update.template_history import (
     run_git,
 )
 
-from gospel_scaffold.errors import DirtyTreeError, NotUpdatableError, UpdateFailedError
+from gospel_scaffold.errors import (
+    DirtyTreeError,
+    InvalidInputError,
+    NotUpdatableError,
+    UpdateFailedError,
+)
 from gospel_scaffold.update.run import read_origin, update_project
 
 USER_HELPER = '\n\ndef user_helper() -> int:\n    """Added by the user."""\n    return 1\n'
@@ -68,6 +75,8 @@ def test_update_keeps_user_edits_domain_and_migrations_and_brings_template_chang
         root / "app" / "core" / "config.py"
     ).read_text(encoding="utf-8")
     assert (root / V2_LIMITS).is_file()
+    # v2 also changed a Kubernetes manifest, which this project (deploy=compose) never had.
+    assert not (root / "deploy").exists()
     # The user's edit and the domain (files and registration lines) survived.
     assert main.endswith(USER_HELPER)
     for path, content in domain_contents.items():
@@ -85,6 +94,58 @@ def test_update_keeps_user_edits_domain_and_migrations_and_brings_template_chang
     assert (root / "media" / "photo.txt").read_text(encoding="utf-8") == "user data"
     assert not (root / "uploads").exists()
     assert "app/main.py" in result.changed
+
+
+def test_update_brings_manifest_changes_and_keeps_the_overlay_edits(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1, data={"deploy": "kubernetes"}).root
+    overlay = root / "deploy" / "kubernetes" / "overlays" / "production" / "kustomization.yaml"
+    # The owner points the production overlay at their registry and release.
+    edited = (
+        overlay.read_text(encoding="utf-8")
+        .replace("registry.example.com/shop-api", "ghcr.io/acme/shop-api")
+        .replace('newTag: "0.1.0"', 'newTag: "2.3.1"')
+    )
+    overlay.write_text(edited, encoding="utf-8")
+    commit_all(root, "Deploy from our registry")
+    assert V2_MAX_REPLICAS not in (root / V2_HPA).read_text(encoding="utf-8")
+
+    result = update_project(root, trust=True)
+
+    assert result.conflicts == ()
+    assert V2_HPA in result.changed
+    assert V2_MAX_REPLICAS in (root / V2_HPA).read_text(encoding="utf-8")
+    assert overlay.read_text(encoding="utf-8") == edited
+
+
+def test_a_changed_answer_adds_kubernetes_at_the_same_version(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V2).root
+    _edit_main_bottom(root)
+    commit_all(root, "User edits")
+
+    result = update_project(root, data={"deploy": "kubernetes"}, trust=True)
+
+    assert (result.from_version, result.to_version) == (V2, V2)
+    assert result.conflicts == ()
+    assert V2_HPA in result.changed
+    assert V2_MAX_REPLICAS in (root / V2_HPA).read_text(encoding="utf-8")
+    assert "deploy: kubernetes" in (root / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert (root / "app" / "main.py").read_text(encoding="utf-8").endswith(USER_HELPER)
+
+
+def test_an_answer_to_no_question_is_refused_and_nothing_changes(
+    template_repo: Path, generate: Generate
+) -> None:
+    root = generate(str(template_repo), vcs_ref=V1).root
+
+    with pytest.raises(InvalidInputError, match=r"unknown question 'deploy_to'.*deploy"):
+        update_project(root, data={"deploy_to": "kubernetes"}, trust=True)
+
+    assert _status(root) == ""
+    assert read_origin(root).commit == V1
 
 
 @pytest.mark.parametrize("mode", ["inline", "rej"])

@@ -40,7 +40,8 @@ def command(
             help="Fields as name:type[:args][:modifier...], e.g. amount:decimal:12,2 "
             "status:enum:pending,paid note:text:null customer:ref:customers. Types: str[:length], "
             "text, int, bigint, float, decimal:p,s, bool, date, datetime, uuid, json, enum:a,b, "
-            "ref:<domain>. Modifiers: null, unique, index, default=<value>.",
+            "ref:<domain>, refs:<domain> (many-to-many). Modifiers: null, unique, index, "
+            "default=<value>.",
             metavar="FIELD...",
             show_default=False,
         ),

@@ -31,6 +31,7 @@ __all__ = ["EXAMPLES", "command", "git_identity_hint", "next_steps", "to_json"]
 EXAMPLES = """\
 gospel new shop-api
 gospel new shop-api --database postgres -d python_version=3.13 -d include_manifest=false
+gospel new shop-api --database postgres -d deploy=kubernetes    # plus deploy/kubernetes/
 gospel new shop-api -o ~/src --defaults --no-git
 gospel new . --defaults                       # here: an empty folder or a fresh clone
 gospel new billing --data-file ../shop-api/.copier-answers.yml    # same answers as shop-api
@@ -242,6 +243,8 @@ def _print_summary(result: NewProjectResult) -> None:
         details.append(f"python: {result.python_version}")
     if "include_manifest" in result.answers:
         details.append(f"manifest: {'yes' if result.answers['include_manifest'] else 'no'}")
+    if "deploy" in result.answers:
+        details.append(f"deploy: {result.answers['deploy']}")
     if result.git_commit is None:
         details.append("git: not created")
     elif result.existing_repository:

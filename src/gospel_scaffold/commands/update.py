@@ -30,6 +30,7 @@ gospel update                      # to the template version this gospel ships
 gospel update --dry-run            # what would change, in a throw-away clone
 gospel update --verify             # then run the project's ruff, mypy and pytest
 gospel update --to v0.2.0 --conflict rej
+gospel update -d deploy=kubernetes  # change an answer: add deploy/kubernetes/
 """
 
 
@@ -71,6 +72,17 @@ def command(
             help="Run the project's own CI checks (ruff, mypy, pytest) after the update.",
         ),
     ] = False,
+    data: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--data",
+            "-d",
+            help="Change a template answer, e.g. deploy=kubernetes (repeatable); the others "
+            "stay as recorded.",
+            metavar="KEY=VALUE",
+            show_default=False,
+        ),
+    ] = None,
     trust: Annotated[
         bool,
         typer.Option(
@@ -96,8 +108,10 @@ def command(
     Refuses a git tree with uncommitted changes. Exits 3 and names the files when conflicts
     remain to be resolved, 4 when --verify finds a failing check.
     """
+    from gospel_scaffold.new_project import parse_data
     from gospel_scaffold.update.run import update_project
 
+    answers = parse_data(data or [])
     try:
         with progress("Updating the project with copier"):
             result = update_project(
@@ -107,6 +121,7 @@ def command(
                 conflict=conflict.value,
                 trust=trust,
                 quiet=not verbosity().verbose,
+                data=answers,
             )
     except KeyboardInterrupt:
         raise AbortedError("interrupted; the project was put back as it was") from None

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gospel_scaffold import __version__
 from gospel_scaffold.domain.apply import check_targets
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
 from gospel_scaffold.domain.generate import render_domain, views_of
 from gospel_scaffold.domain.migration import (
+    MigrationFile,
     check_identifier_lengths,
     new_revision,
     render_migration,
@@ -18,16 +20,29 @@ from gospel_scaffold.domain.migration import (
 )
 from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.plan import ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.project import Project, find_project
-from gospel_scaffold.domain.record import DomainRecord, Edit, load_records, record_path
+from gospel_scaffold.domain.record import (
+    DomainRecord,
+    Edit,
+    GeneratedFile,
+    MigrationRecord,
+    load_records,
+    record_path,
+)
 from gospel_scaffold.domain.registry import (
     BackPopulates,
     add_back_populates,
     add_model_import,
     add_router,
 )
-from gospel_scaffold.domain.render import DomainSpec
-from gospel_scaffold.domain.spec import USER_NAMES, build_spec
+from gospel_scaffold.domain.slice import (
+    domain_files,
+    other_edits,
+    relationship_sides,
+    with_edits,
+    without_edits,
+)
+from gospel_scaffold.domain.spec import USER_NAMES, DomainSpec, SpecResolver
+from gospel_scaffold.domain.target_project import GitStatus, Project, find_project
 from gospel_scaffold.errors import TargetExistsError
 
 __all__ = ["AddRequest", "domain_files", "plan_add"]
@@ -56,19 +71,6 @@ class AddRequest:
     force: bool = False
 
 
-def domain_files(names: DomainNames) -> dict[str, str]:
-    """Return the generated files of a domain by step, paths relative to the project root."""
-    return {
-        "model": f"app/models/{names.module}.py",
-        "schemas": f"app/schemas/{names.module}.py",
-        "repository": f"app/repositories/{names.repository_module}.py",
-        "service": f"app/services/{names.service_module}.py",
-        "routes": f"app/api/routes/{names.module}.py",
-        "unit_tests": f"tests/unit/test_{names.service_module}.py",
-        "integration_tests": f"tests/integration/test_{names.module}_routes.py",
-    }
-
-
 _SUMMARIES = {
     "model": "Create {path} with table definition",
     "schemas": "Create {path} with Create/Update/Read schemas",
@@ -94,11 +96,19 @@ def _change(
     force: bool,
     generated: bool,
     domain: str = "",
+    others: list[BackPopulates] | None = None,
 ) -> FileChange:
     before = project.read(path)
     summary = _SUMMARIES[step].format(path=path)
-    if before == after:
-        return FileChange(path, "unchanged", step, summary, before, after)
+    # Lines other domains added to this file (relationships) are theirs: compare without them
+    # and put them back in whatever is written.
+    others = others or []
+    own = before
+    if before is not None and others:
+        own = without_edits(before, path, others, project.line_length)
+    if own == after:
+        return FileChange(path, "unchanged", step, summary, before, before)
+    after = with_edits(after, path, others, project.line_length)
     if before is None:
         return FileChange(path, "create", step, summary, before, after)
     if generated and not force:
@@ -136,19 +146,14 @@ def plan_add(request: AddRequest) -> Plan:
     records = load_records(project.root)
     record = records.get(names.plural)
     if record is not None:
-        if record.fields != request.specs or record.owner != request.owner:
-            raise TargetExistsError(
-                f"Domain {names.plural!r} already exists with other fields "
-                f"({' '.join(record.fields)}); remove it first with "
-                f"`gospel remove-domain {names.plural}`"
-            )
+        _refuse_other_spec(record, request)
         names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    else:
-        _refuse_existing(project, names)
-    spec = build_spec(names, fields, request.owner, project, records)
+    resolver = SpecResolver(project, records)
+    if record is None:
+        _refuse_existing(project, names, resolver.association_tables())
+    spec = resolver.spec(names, fields, request.owner, record=record)
     views = views_of(spec)
     check_identifier_lengths(names, views, request.owner)
-    formatter = Formatter.for_project(project.root)
     plan = Plan(
         operation="add-domain", domain=names.plural, root=project.root, names=names.describe()
     )
@@ -158,74 +163,106 @@ def plan_add(request: AddRequest) -> Plan:
         plural=names.plural,
         owner=request.owner,
         fields=list(request.specs),
+        generator=__version__,
     )
-    files = domain_files(names)
+    paths = domain_files(names)
     rendered = render_domain(spec)
-    generated: list[FileChange] = []
-    for step, path in files.items():
-        text = formatter.format(rendered[step], path)
-        new_record.files[path] = sha256_text(text)
-        generated.append(
-            _change(
+    raw = {path: rendered[step] for step, path in paths.items()}
+    migration: MigrationFile | None = None
+    if record is None or not record.migrations:
+        down = single_head(project.heads())
+        revision, create_date = new_revision("add-domain", names.plural, down)
+        migration = render_migration(
+            names,
+            views,
+            owner=request.owner,
+            revision=revision,
+            down_revision=down or None,
+            create_date=create_date,
+        )
+        raw[migration.path] = migration.text
+    with GitStatus.start(project.root) as status:
+        # Everything gospel writes goes through one ruff run.
+        formatted = Formatter.for_project(project.root).format_many(raw)
+        generated: list[FileChange] = []
+        for step, path in paths.items():
+            text = formatted[path]
+            new_record.files[path] = GeneratedFile.of(text)
+            plan.pristine.append(text)
+            current = project.read(path)
+            generated.append(
+                _change(
+                    project,
+                    path,
+                    step,
+                    text,
+                    force=request.force,
+                    generated=True,
+                    domain=names.plural,
+                    others=other_edits(records, names.plural, path, current=current),
+                )
+            )
+        edits = _plan_edits(project, spec, new_record)
+        if migration is None:
+            assert record is not None
+            # Migrations are never written again: the recorded ones stand as they are.
+            new_record.migrations = list(record.migrations)
+            first = record.migrations[0]
+            current = project.read(first.path)
+            if current is None:
+                plan.notes.append(f"{first.path} is missing: it was not written again")
+            migration_change = FileChange(
+                first.path,
+                "unchanged",
+                "migration",
+                _SUMMARIES["migration"].format(path=first.path),
+                current,
+                current,
+            )
+        else:
+            migration_text = formatted[migration.path]
+            new_record.migrations = [
+                MigrationRecord(
+                    operation="create-table",
+                    path=migration.path,
+                    revision=migration.revision,
+                    down_revision=migration.down_revision or "",
+                    create_date=migration.create_date,
+                    sha256=sha256_text(migration_text),
+                )
+            ]
+            migration_change = _change(
                 project,
-                path,
-                step,
-                text,
+                migration.path,
+                "migration",
+                migration_text,
                 force=request.force,
                 generated=True,
                 domain=names.plural,
             )
+        if record is not None and all(change.action == "unchanged" for change in generated):
+            new_record.generator = record.generator
+        by_step = {change.step: change for change in generated}
+        plan.changes = [
+            *(by_step[s] for s in ("model", "schemas", "repository", "service", "routes")),
+            *edits,
+            migration_change,
+            by_step["unit_tests"],
+            by_step["integration_tests"],
+        ]
+        plan.changes.append(
+            _change(
+                project,
+                record_path(names.plural),
+                "record",
+                new_record.to_text(),
+                force=True,
+                generated=False,
+            )
         )
-    edits = _plan_edits(project, spec, new_record)
-    if record is not None and record.migration:
-        revision, down = record.migration["revision"], record.migration.get("down_revision")
-        create_date = record.migration["create_date"]
-    else:
-        down = single_head(project.heads())
-        revision, create_date = new_revision("add-domain", names.plural, down)
-    migration = render_migration(
-        names,
-        views,
-        owner=request.owner,
-        revision=revision,
-        down_revision=down or None,
-        create_date=create_date,
-    )
-    migration_text = formatter.format(migration.text, migration.path)
-    new_record.files[migration.path] = sha256_text(migration_text)
-    new_record.migration = {
-        "path": migration.path,
-        "revision": revision,
-        "down_revision": down or "",
-        "create_date": create_date,
-    }
-    migration_change = _change(
-        project,
-        migration.path,
-        "migration",
-        migration_text,
-        force=request.force,
-        generated=True,
-        domain=names.plural,
-    )
-    by_step = {change.step: change for change in generated}
-    plan.changes = [
-        *(by_step[s] for s in ("model", "schemas", "repository", "service", "routes")),
-        *edits,
-        migration_change,
-        by_step["unit_tests"],
-        by_step["integration_tests"],
-    ]
-    plan.changes.append(
-        _change(
-            project,
-            record_path(names.plural),
-            "record",
-            new_record.to_text(),
-            force=True,
-            generated=False,
-        )
-    )
+        note = status.note()
+    if note is not None:
+        plan.notes.append(note)
     check_targets(plan)
     plan.checklist = _checklist(plan)
     if not plan.changed:
@@ -235,11 +272,33 @@ def plan_add(request: AddRequest) -> Plan:
     return plan
 
 
-def _refuse_existing(project: Project, names: DomainNames) -> None:
+def _refuse_other_spec(record: DomainRecord, request: AddRequest) -> None:
+    if record.owner != request.owner:
+        kind = "owned (rows belong to users)" if record.owner else "shared (--no-owner)"
+        asked = "--owner" if request.owner else "--no-owner"
+        raise TargetExistsError(
+            f"Domain {record.plural!r} already exists as a {kind} domain, not {asked}; "
+            f"remove it first with `gospel remove-domain {record.plural}` to change that"
+        )
+    if record.fields != request.specs:
+        raise TargetExistsError(
+            f"Domain {record.plural!r} already exists with other fields "
+            f"({' '.join(record.fields)}); change them with `gospel add-field` and "
+            f"`gospel remove-field`, or remove the domain first with "
+            f"`gospel remove-domain {record.plural}`"
+        )
+
+
+def _refuse_existing(project: Project, names: DomainNames, associations: dict[str, str]) -> None:
     existing = project.models.get(names.table)
     if existing is not None:
         raise TargetExistsError(
             f"Domain {names.plural!r} already exists (table {names.table!r} in {existing.path}); "
+            "choose another name"
+        )
+    if names.table in associations:
+        raise TargetExistsError(
+            f"Table {names.table!r} already links the rows of {associations[names.table]}; "
             "choose another name"
         )
     clash = next(
@@ -302,35 +361,12 @@ def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> lis
             text, module=names.module, class_name=names.class_name, path=database_path
         ),
     )
-    # (module of the other model, its class, the new model's attribute, collection, ambiguous)
-    sides = [
-        (
-            target.model_module,
-            target.names.class_name,
-            name,
-            target.back_populates,
-            target.ambiguous,
-        )
-        for name, target in spec.refs.items()
-    ]
-    if spec.owner:
-        sides.insert(0, ("user", "User", "owner", spec.owner_back_populates, spec.owner_ambiguous))
-    for module, class_name, back, attribute, ambiguous in sides:
-        column = "owner_id" if back == "owner" else f"{back}_id"
-        side = BackPopulates(
-            class_name=class_name,
-            attribute=attribute,
-            target_class=names.class_name,
-            target_module=f"app.models.{names.module}",
-            back_populates=back,
-            foreign_keys=f"{names.class_name}.{column}" if ambiguous else "",
-        )
-        path = f"app/models/{module}.py"
+    for path, side in relationship_sides(spec):
         edit(
             path,
             "relationships",
             "back_populates",
-            asdict(side),
+            side.detail(),
             lambda text, side=side, path=path: add_back_populates(
                 text, side, path=path, line_length=project.line_length
             ),

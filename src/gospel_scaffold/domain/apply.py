@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gospel_scaffold.domain.plan import FileChange, Plan
+from gospel_scaffold.domain.pristine import store_texts
 from gospel_scaffold.errors import ProjectError
 
 __all__ = ["ApplyResult", "apply_plan", "check_targets"]
@@ -156,6 +157,7 @@ def apply_plan(plan: Plan, *, step: Callable[[Path, FileChange], None] = _step) 
             f"Could not write {change.path} ({reason}); every file was put back as it was"
         ) from None
     _prune_record_dirs(root, result.deleted)
+    store_texts(root, plan.pristine)
     return result
 
 

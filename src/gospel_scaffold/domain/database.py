@@ -14,7 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from gospel_scaffold.domain.project import Project, Revision
+from gospel_scaffold.domain.target_project import Project, Revision
 
 __all__ = ["Applied", "database_url", "migration_applied"]
 

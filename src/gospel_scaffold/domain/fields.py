@@ -1,8 +1,9 @@
 """The field spec: ``name:type[:args][:modifier...]``, parsed and validated before anything runs.
 
 Types: ``str[:length]``, ``text``, ``int``, ``bigint``, ``float``, ``decimal:precision,scale``,
-``bool``, ``date``, ``datetime`` (timezone-aware), ``uuid``, ``json``, ``enum:a,b,c`` and
-``ref:<domain>``. Modifiers: ``null``, ``unique``, ``index``, ``default=<value>``.
+``bool``, ``date``, ``datetime`` (timezone-aware), ``uuid``, ``json``, ``enum:a,b,c``,
+``ref:<domain>`` (a foreign key) and ``refs:<domain>`` (many-to-many, through an association
+table). Modifiers: ``null``, ``unique``, ``index``, ``default=<value>`` (none for ``refs``).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ FIELD_TYPES: tuple[str, ...] = (
     "json",
     "enum",
     "ref",
+    "refs",
 )
 """Every accepted field type, in the order the help lists them."""
 
@@ -49,12 +51,13 @@ MODIFIERS: tuple[str, ...] = ("null", "unique", "index", "default=<value>")
 
 DEFAULT_STR_LENGTH = 255
 _ENUM_VALUE = re.compile(r"^[a-z][a-z0-9_]*$")
-_NO_DEFAULT = frozenset({"date", "datetime", "uuid", "json", "ref"})
+_NO_DEFAULT = frozenset({"date", "datetime", "uuid", "json", "ref", "refs"})
+_REFERENCES = frozenset({"ref", "refs"})
 _TRUE = frozenset({"true", "1", "yes"})
 _FALSE = frozenset({"false", "0", "no"})
 _TYPE_HELP = (
     "str[:length], text, int, bigint, float, decimal:precision,scale, bool, date, datetime, "
-    "uuid, json, enum:a,b,c, ref:<domain>"
+    "uuid, json, enum:a,b,c, ref:<domain>, refs:<domain>"
 )
 
 
@@ -63,14 +66,16 @@ class Field:
     """One parsed field.
 
     Attributes:
-        name: Attribute name; for ``ref`` fields the relationship name (the column is ``name_id``).
+        name: Attribute name; for ``ref`` fields the relationship name (the column is
+            ``name_id``), for ``refs`` fields the collection (the API field is ``tag_ids`` for
+            ``tags``).
         type: One of :data:`FIELD_TYPES`.
         spec: The spec exactly as given, kept in the record.
         length: ``str`` length.
         precision: ``decimal`` precision.
         scale: ``decimal`` scale.
         choices: ``enum`` values.
-        ref: ``ref`` target domain as given (singular or plural).
+        ref: ``ref``/``refs`` target domain as given (singular or plural).
         nullable: ``null`` modifier.
         unique: ``unique`` modifier.
         index: ``index`` modifier (always true for ``ref``).
@@ -93,13 +98,28 @@ class Field:
 
     @property
     def column(self) -> str:
-        """The database column (``customer_id`` for ``customer:ref:customers``)."""
-        return f"{self.name}_id" if self.type == "ref" else self.name
+        """The column, or the API field of a ``refs`` field.
+
+        ``customer_id`` for ``customer:ref:customers``; ``tag_ids`` for ``tags:refs:tags``
+        (a list of ids in the API, rows of an association table in the database).
+        """
+        if self.type == "ref":
+            return f"{self.name}_id"
+        if self.type == "refs":
+            return f"{self.item_name}_ids"
+        return self.name
+
+    @property
+    def item_name(self) -> str:
+        """One item of a ``refs`` collection (``tag`` for ``tags``, ``featured_tag``)."""
+        from gospel_scaffold.domain.naming import singular_of
+
+        return singular_of(self.name)
 
     @property
     def required(self) -> bool:
-        """Whether the create schema requires the field."""
-        return not self.nullable and not self.has_default
+        """Whether the create schema requires the field (a ``refs`` list defaults to empty)."""
+        return not self.nullable and not self.has_default and self.type != "refs"
 
     def to_json(self) -> dict[str, Any]:
         """Return the field as a JSON-ready mapping."""
@@ -228,6 +248,10 @@ def _parse_args(spec: str, kind: str, args: str | None) -> dict[str, Any]:
         if not args:
             raise _fail(spec, "ref needs the referenced domain", "use e.g. customer:ref:customers")
         parsed["ref"] = args
+    elif kind == "refs":
+        if not args:
+            raise _fail(spec, "refs needs the referenced domain", "use e.g. tags:refs:tags")
+        parsed["ref"] = args
     return parsed
 
 
@@ -253,23 +277,31 @@ def parse_field(spec: str) -> Field:
             f"name {name!r} is generated for every domain",
             "id, created_at, updated_at, owner and owner_id are added for you",
         )
-    reason = reason_name_is_refused(name)
-    if reason is not None:
-        raise _fail(spec, f"name {name!r} {reason}", "choose another field name")
     if kind not in FIELD_TYPES:
         raise _fail(spec, f"unknown type {kind!r}", f"types are {_TYPE_HELP}")
+    # A ref's name is a relationship (Python only); its column is `<name>_id`.
+    reason = reason_name_is_refused(name, sql=kind not in _REFERENCES)
+    if reason is not None:
+        raise _fail(spec, f"name {name!r} {reason}", "choose another field name")
     if kind == "ref" and name.endswith("_id"):
         raise _fail(
             spec,
             "a ref field is named after the relation",
             f"use {name[:-3]}:ref:... (the column becomes {name})",
         )
-    takes_args = kind in ("decimal", "enum", "ref") or (
-        kind == "str" and bool(rest) and rest[0].isdigit()
+    if kind == "refs" and (name.endswith("_ids") or name.endswith("_id")):
+        relation = name.rpartition("_")[0]
+        raise _fail(
+            spec,
+            "a refs field is named after the collection",
+            f"use e.g. {relation}s:refs:... (the API field becomes {relation}_ids)",
+        )
+    takes_args = kind in ("decimal", "enum", "ref", "refs") or (
+        kind == "str" and bool(rest) and re.fullmatch(r"[+-]?\d+", rest[0]) is not None
     )
     args = rest[0] if takes_args and rest else None
     modifiers = rest[1:] if takes_args and rest else rest
-    if kind in ("decimal", "enum", "ref") and args is not None and _is_modifier(args):
+    if kind in ("decimal", "enum", "ref", "refs") and args is not None and _is_modifier(args):
         args = None
     parsed = _parse_args(spec, kind, args)
     flags: dict[str, Any] = {"nullable": False, "unique": False, "index": kind == "ref"}
@@ -298,6 +330,12 @@ def parse_field(spec: str) -> Field:
         flags["nullable" if modifier == "null" else modifier] = True
     if kind == "json" and (flags["unique"] or flags["index"]):
         raise _fail(spec, "json columns cannot be unique or indexed", "drop unique/index")
+    if kind == "refs" and seen - {"default"}:
+        raise _fail(
+            spec,
+            f"a refs field takes no modifier ({', '.join(sorted(seen))})",
+            "it is a list of ids, empty unless given, linked through its own table",
+        )
     return Field(name=name, type=kind, spec=spec, **parsed, **flags)
 
 

@@ -3,6 +3,9 @@
 The templates are written in ruff's style already; running ruff (the project's, or any on
 PATH, or the one next to gospel's interpreter) settles line wrapping that depends on name
 lengths. Without any ruff the text is used as rendered.
+
+A command formats everything it writes with one ruff process (:meth:`Formatter.format_many`):
+the texts go to a scratch folder and ruff reads the project's own configuration file.
 """
 
 from __future__ import annotations
@@ -10,10 +13,13 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Formatter", "find_ruff"]
+__all__ = ["Formatter", "find_ruff", "ruff_config"]
 
 
 def find_ruff(root: Path) -> str | None:
@@ -26,6 +32,23 @@ def find_ruff(root: Path) -> str | None:
         return on_path
     beside = Path(sys.executable).parent / "ruff"
     return str(beside) if beside.is_file() else None
+
+
+def ruff_config(root: Path) -> Path | None:
+    """Return the ruff configuration file that applies to ``root``, as ruff finds it."""
+    for directory in (root, *root.parents):
+        for name in (".ruff.toml", "ruff.toml"):
+            if (directory / name).is_file():
+                return directory / name
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if "ruff" in data.get("tool", {}):
+                return pyproject
+    return None
 
 
 @dataclass
@@ -70,3 +93,46 @@ class Formatter:
         if self.ruff is None or not path.endswith(".py"):
             return text
         return self._run(["format", "--quiet"], text, path)
+
+    def format_many(self, texts: Mapping[str, str]) -> dict[str, str]:
+        """Format several files at once: ``{path: text}`` in, the formatted texts out.
+
+        One ruff process for all of them, reading the project's configuration file; a text
+        ruff cannot format (a syntax error) comes back as it went in, as with :meth:`format`.
+        """
+        result = dict(texts)
+        python = {path: text for path, text in texts.items() if path.endswith(".py")}
+        if self.ruff is None or not python:
+            return result
+        config = ruff_config(self.root)
+        if config is None or len(python) == 1:
+            result.update({path: self.format(text, path) for path, text in python.items()})
+            return result
+        with tempfile.TemporaryDirectory(prefix="gospel-format-") as scratch:
+            files = {path: Path(scratch) / path for path in python}
+            for path, target in files.items():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(python[path], encoding="utf-8")
+            try:
+                subprocess.run(
+                    [
+                        self.ruff,
+                        "format",
+                        "--quiet",
+                        "--no-cache",
+                        "--config",
+                        str(config),
+                        *map(str, files.values()),
+                    ],
+                    capture_output=True,
+                    cwd=scratch,
+                    timeout=60,
+                    check=False,
+                )
+            except (OSError, subprocess.TimeoutExpired):
+                return result
+            for path, target in files.items():
+                formatted = target.read_text(encoding="utf-8")
+                if formatted:
+                    result[path] = formatted
+        return result

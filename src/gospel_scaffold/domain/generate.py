@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from gospel_scaffold.domain.render import (
     INT32_MAX,
-    DomainSpec,
+    MAX_LINKS,
     FieldView,
-    RefTarget,
     import_block,
     render_template,
 )
+from gospel_scaffold.domain.spec import DomainSpec, RefTarget
 
 __all__ = ["render_domain", "views_of"]
 
@@ -26,10 +26,27 @@ def views_of(spec: DomainSpec) -> list[FieldView]:
 
 
 def _targets(spec: DomainSpec) -> list[RefTarget]:
+    """The targets of single references, found through their own repositories."""
     unique: dict[str, RefTarget] = {}
-    for target in spec.refs.values():
-        unique.setdefault(target.names.plural, target)
+    for view in views_of(spec):
+        target = view.target
+        # The service's own repository finds its own rows and the rows of refs lists.
+        if view.kind == "ref" and target is not None and not target.is_self:
+            unique.setdefault(target.names.plural, target)
     return list(unique.values())
+
+
+def _many_targets(views: list[FieldView]) -> list[RefTarget]:
+    """The targets of ``refs`` lists, each once (the domain's repository queries them)."""
+    unique: dict[str, RefTarget] = {}
+    for view in views:
+        if view.many and view.target is not None:
+            unique.setdefault(view.target.names.plural, view.target)
+    return list(unique.values())
+
+
+def _and_join(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
 
 
 def _model(spec: DomainSpec, views: list[FieldView]) -> str:
@@ -40,6 +57,8 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
     }
     modules: set[str] = set()
     type_checking: set[str] = set()
+    columns = [view for view in views if not view.many]
+    many = [view for view in views if view.many]
     kinds = {view.kind for view in views}
     sa_names = {
         "str": "String",
@@ -68,12 +87,15 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
     if "enum" in kinds:
         modules.add("enum")
     refs = [view for view in views if view.kind == "ref"]
-    if refs or spec.owner:
+    if refs or many or spec.owner:
         imports["sqlalchemy"].add("ForeignKey")
         imports["sqlalchemy.orm"].add("relationship")
-        imports.setdefault("typing", set()).add("TYPE_CHECKING")
-    for view in refs:
+    if many:
+        imports["sqlalchemy"] |= {"Column", "Table"}
+    for view in [*refs, *many]:
         assert view.target is not None
+        if view.target.is_self:
+            continue
         type_checking.add(
             f"from app.models.{view.target.model_module} import {view.target.names.class_name}"
         )
@@ -82,8 +104,16 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
     owner_uniques = [view for view in views if view.unique_per_owner]
     if owner_uniques:
         imports["sqlalchemy"].add("UniqueConstraint")
+    if type_checking:
+        imports.setdefault("typing", set()).add("TYPE_CHECKING")
     enums = [view for view in views if view.kind == "enum"]
-    exports = sorted([spec.names.class_name, *(view.enum_class for view in enums)])
+    exports = sorted(
+        [
+            spec.names.class_name,
+            *(view.enum_class for view in enums),
+            *(view.association for view in many),
+        ]
+    )
     return render_template(
         "model.py.jinja",
         {
@@ -92,8 +122,10 @@ def _model(spec: DomainSpec, views: list[FieldView]) -> str:
             "type_checking": sorted(type_checking),
             "exports": exports,
             "enums": enums,
-            "fields": views,
+            "fields": columns,
             "refs": refs,
+            "many": many,
+            "self_refs": [view for view in refs if view.target and view.target.is_self],
             "owner": spec.owner,
             "owner_uniques": owner_uniques,
             "owner_back_populates": spec.owner_back_populates,
@@ -110,7 +142,10 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
         "pydantic": {"BaseModel", "ConfigDict"},
         "datetime": {"datetime"},
     }
-    text = "\n".join(view.create_line + view.update_line for view in views)
+    many = [view for view in views if view.many]
+    text = "\n".join(
+        [view.create_line + view.update_line for view in views] + [view.ids_type for view in many]
+    )
     if "Annotated[" in text:
         imports["typing"] = {"Annotated"}
     if "Field(" in text:
@@ -136,13 +171,39 @@ def _schemas(spec: DomainSpec, views: list[FieldView]) -> str:
             "names": spec.names,
             "imports": import_block(imports),
             "fields": views,
+            "many": many,
+            "max_links": MAX_LINKS,
             "owner": spec.owner,
         },
     )
 
 
-def _repository(spec: DomainSpec) -> str:
-    return render_template("repository.py.jinja", {"names": spec.names})
+def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
+    names = spec.names
+    many = [view for view in views if view.many]
+    imports: dict[str, set[str]] = {
+        f"app.models.{names.module}": {names.class_name},
+        "app.repositories.base": {"RepositoryBase"},
+    }
+    targets = _many_targets(views)
+    if many:
+        imports["collections.abc"] = {"Collection", "Sequence"}
+        imports["typing"] = {"Any"}
+        imports["sqlalchemy"] = {"select"}
+        imports["sqlalchemy.orm"] = {"selectinload"}
+    for target in targets:
+        imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
+    return render_template(
+        "repository.py.jinja",
+        {
+            "names": names,
+            "imports": import_block(imports),
+            "many": many,
+            "loaded": _and_join([view.name.replace("_", " ") for view in many]) if many else "",
+            "options": ", ".join(f"selectinload({names.class_name}.{view.name})" for view in many),
+            "targets": targets,
+        },
+    )
 
 
 def _unique_tuple(views: list[FieldView]) -> str:
@@ -154,7 +215,9 @@ def _service_imports(spec: DomainSpec, views: list[FieldView]) -> dict[str, set[
     """The imports the service and its unit tests both need."""
     names = spec.names
     exceptions = {"NotFoundError"}
-    if any(view.kind == "ref" or view.unique for view in views):
+    if any(view.target is not None and view.target.is_self for view in views):
+        exceptions.add("BadRequestError")  # a self-reference that would make a loop
+    if any(view.kind in ("ref", "refs") or view.unique for view in views):
         exceptions.add("ConflictError")
     if not spec.owner:
         exceptions.add("ForbiddenError")
@@ -173,6 +236,14 @@ def _service_imports(spec: DomainSpec, views: list[FieldView]) -> dict[str, set[
     return imports
 
 
+def _checks_owner(spec: DomainSpec, view: FieldView) -> bool:
+    """Whether a referenced row must belong to the caller.
+
+    Without an owner only superusers write, and they may reference any row.
+    """
+    return spec.owner and view.target is not None and view.target.owner
+
+
 @dataclass(frozen=True)
 class _Actors:
     """Which service methods take the acting user (only those that use it do).
@@ -187,9 +258,10 @@ class _Actors:
 
     @classmethod
     def of(cls, spec: DomainSpec) -> _Actors:
-        # Without an owner only superusers write, and they may reference any row.
-        refs = spec.owner and any(target.owner for target in spec.refs.values())
-        return cls(refs=refs, update=refs or not spec.owner)
+        views = views_of(spec)
+        refs = any(_checks_owner(spec, view) for view in views if view.kind == "ref")
+        many = any(_checks_owner(spec, view) for view in views if view.many)
+        return cls(refs=refs, update=refs or many or not spec.owner)
 
 
 def _service(spec: DomainSpec, views: list[FieldView]) -> str:
@@ -199,6 +271,12 @@ def _service(spec: DomainSpec, views: list[FieldView]) -> str:
     uniques = [view for view in views if view.unique]
     if spec.owner or refs or uniques:
         imports["typing"] = {"Any"}
+    many = [
+        _ViewWith(view, {"checks_owner": _checks_owner(spec, view)}) for view in views if view.many
+    ]
+    for view in many:
+        target = view.target
+        imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
     actors = _Actors.of(spec)
     return render_template(
         "service.py.jinja",
@@ -215,6 +293,8 @@ def _service(spec: DomainSpec, views: list[FieldView]) -> str:
             "update_actor": actors.update,
             "uniques": uniques,
             "unique_tuple": _unique_tuple(views),
+            "self_refs": [view for view in refs if view.target and view.target.is_self],
+            "many": many,
         },
     )
 
@@ -251,14 +331,24 @@ def _routes(spec: DomainSpec) -> str:
             "update_actor": _Actors.of(spec).update,
             "id_param": f"{names.singular}_id",
             "targets": targets,
+            "loops": any(target.is_self for target in spec.refs.values()),
             "int32_max": f"{INT32_MAX:_}",
         },
     )
 
 
+def _link_const(target: RefTarget) -> str:
+    return f"{target.names.singular.upper()}_LINK_ID"
+
+
 def _unit_value(view: FieldView, number: str) -> str:
+    if view.many:
+        assert view.target is not None
+        return f"[{_link_const(view.target)}]"
     if view.kind == "ref":
         assert view.target is not None
+        if view.target.is_self:
+            return "None"
         return f"{view.target.names.singular.upper()}_ID"
     if view.kind == "enum":
         return f"list({view.enum_class})[{number} % {len(view.field.choices)}]"
@@ -319,10 +409,35 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
                 "make_row": row,
             }
         )
+    links = []
+    for index, target in enumerate(_many_targets(views), start=1):
+        const = _link_const(target)
+        imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
+        imports["collections.abc"].add("Collection")
+        if target.is_user:
+            row = f'User(id={const}, email="link@example.com", hashed_password="x")'
+        elif target.owner:
+            row = f"{target.names.class_name}(id={const}, owner_id=ANN.id)"
+        else:
+            row = f"{target.names.class_name}(id={const})"
+        links.append(
+            {
+                "const": const,
+                "number": 200 + index,
+                "class_name": target.names.class_name,
+                "plural": target.names.plural,
+                "make_row": row,
+            }
+        )
     unit_views = [
         _ViewWith(
             view,
-            {"unit_value": _unit_value(view, "number"), "unit_value_2": _unit_value(view, "2")},
+            {
+                "unit_value": _unit_value(view, "number"),
+                "unit_value_2": _unit_value(view, "2"),
+                "checks_owner": _checks_owner(spec, view),
+                "link_const": _link_const(view.target) if view.many and view.target else "",
+            },
         )
         for view in views
     ]
@@ -336,11 +451,17 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "imports": import_block(imports, modules),
             "owner": spec.owner,
             "targets": targets,
+            "links": links,
             "fields": unit_views,
+            "row_fields": [view for view in unit_views if not view.many],
+            "many": [view for view in unit_views if view.many],
             "first": first,
             "second": second,
             "uniques": [view for view in unit_views if view.unique],
             "refs": [view for view in unit_views if view.kind == "ref"],
+            "self_refs": [
+                view for view in unit_views if view.kind == "ref" and view.target.is_self
+            ],
             "var": names.singular,
             "writer": writer,
             "update_actor_arg": f", {writer}" if _Actors.of(spec).update else "",
@@ -353,7 +474,7 @@ class _ViewWith:
     """A field view with a few more values for one template (``view.unit_value``...)."""
 
     view: FieldView
-    extra: dict[str, str]
+    extra: dict[str, Any]
 
     def __getattr__(self, name: str) -> Any:
         if name in self.extra:
@@ -361,40 +482,103 @@ class _ViewWith:
         return getattr(self.view, name)
 
 
-def _payload_steps(
-    spec: DomainSpec, creator: str, steps: list[dict[str, Any]], counter: list[int]
-) -> list[tuple[str, str]]:
+@dataclass
+class _Payloads:
+    """The rows a test factory creates first (``steps``) and what its values need.
+
+    Attributes:
+        steps: Rows created before the payload: through the API, or (for a registered model
+            gospel did not generate) with the test session.
+        kinds: Field kinds whose sample values appear (their imports follow).
+        imports: Further imports the values of registered models' rows need.
+        counter: Numbers the variables of the steps.
+    """
+
+    steps: list[dict[str, Any]]
+    kinds: set[str]
+    imports: dict[str, set[str]] = field(default_factory=dict)
+    counter: int = 0
+
+    def model_row(self, target: RefTarget, creator: str) -> str:
+        """Add a step building a row of a registered model; return its variable."""
+        assert target.sample_row is not None
+        row = target.sample_row
+        self.counter += 1
+        var = f"{target.names.singular}_{self.counter}"
+        values = [
+            (column, value.format(number="number", creator=creator)) for column, value in row.values
+        ]
+        self.steps.append(
+            {"var": var, "model": target.names.class_name, "columns": values, "creator": creator}
+        )
+        self.imports.setdefault(f"app.models.{target.model_module}", set()).add(
+            target.names.class_name
+        )
+        for module, names in row.imports.items():
+            self.imports.setdefault(module, set()).update(names)
+        if row.text:
+            self.kinds.add("str")
+        return var
+
+
+def _payload_steps(spec: DomainSpec, creator: str, out: _Payloads) -> list[tuple[str, str]]:
     """Return the payload entries of a ``spec`` row, appending setup steps for its refs."""
     entries: list[tuple[str, str]] = []
     for view in views_of(spec):
-        if view.kind == "ref":
+        if view.kind in ("ref", "refs"):
             assert view.target is not None
+            # A refs list links one row, built like the row of a single reference.
+            one, none = ("[{}]", "[]") if view.many else ("{}", "None")
             if view.target.is_user:
-                entries.append((view.column, f"{creator}.id"))
+                entries.append((view.column, one.format(f"{creator}.id")))
                 continue
-            target_spec = spec.samples[view.target.names.plural]
+            if view.target.is_self:
+                entries.append((view.column, none))
+                continue
+            if view.target.is_model:
+                var = out.model_row(view.target, creator)
+                entries.append((view.column, one.format(f"{var}.id")))
+                continue
+            target_spec = spec.samples.get(view.target.names.plural)
+            if target_spec is None or not _sampled(target_spec):
+                # A loop of references (orders -> invoices -> orders): the nullable end is None.
+                entries.append((view.column, none))
+                continue
             target_creator = creator if target_spec.owner else "superuser"
-            target_entries = _payload_steps(target_spec, target_creator, steps, counter)
-            counter[0] += 1
-            var = f"{view.target.names.singular}_{counter[0]}"
-            steps.append(
+            target_entries = _payload_steps(target_spec, target_creator, out)
+            out.counter += 1
+            var = f"{view.target.names.singular}_{out.counter}"
+            out.steps.append(
                 {
                     "var": var,
+                    "model": "",
                     "url": f"/api/v1{view.target.names.url_prefix}/",
                     "payload": target_entries,
                     "creator": target_creator,
                 }
             )
-            entries.append((view.column, f'{var}.json()["id"]'))
+            entries.append((view.column, one.format(f'{var}.json()["id"]')))
         else:
+            out.kinds.add(view.kind)
             entries.append((view.column, view.json_value("number")))
     return entries
 
 
-def _needs(spec: DomainSpec, predicate: Any) -> bool:
-    if any(predicate(view) for view in views_of(spec)):
-        return True
-    return any(_needs(sample, predicate) for sample in spec.samples.values())
+def _sampled(spec: DomainSpec) -> bool:
+    """Whether a row of ``spec`` can be built: every required reference can be built too."""
+    for view in views_of(spec):
+        target = view.target
+        if view.kind != "ref" or view.nullable or target is None or target.is_user:
+            continue
+        sample = spec.samples.get(target.names.plural)
+        if sample is None or not _sampled(sample):
+            return False
+    return True
+
+
+def _sampled_target(spec: DomainSpec, plural: str) -> bool:
+    sample = spec.samples.get(plural)
+    return sample is not None and _sampled(sample)
 
 
 def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
@@ -408,33 +592,39 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
         "app.models.user": {"User"},
     }
     modules = {"pytest"}
-
-    def uses(kind: str) -> bool:
-        return _needs(spec, lambda view: view.kind == kind)
-
+    # Inside the factory, `user` is whoever the row is built for; owned references are theirs.
+    payloads = _Payloads(steps=[], kinds=set())
+    payload = _payload_steps(spec, "user", payloads)
+    steps, kinds = payloads.steps, payloads.kinds
     datetime_names: set[str] = set()
-    if uses("date"):
+    if "date" in kinds:
         datetime_names |= {"date", "timedelta"}
-    if uses("datetime"):
+    if "datetime" in kinds:
         datetime_names |= {"UTC", "datetime", "timedelta"}
     if datetime_names:
         imports["datetime"] = datetime_names
-    if uses("uuid"):
+    if "uuid" in kinds:
         imports["uuid"] = {"UUID"}
+    for module, members in payloads.imports.items():
+        imports.setdefault(module, set()).update(members)
+    needs_session = any(step["model"] for step in steps)
+    if needs_session:
+        imports["sqlalchemy.ext.asyncio"] = {"AsyncSession"}
     writer = "user" if spec.owner else "superuser"
-    steps: list[dict[str, Any]] = []
-    # Inside the factory, `user` is whoever the row is built for; owned references are theirs.
-    payload = _payload_steps(spec, "user", steps, [0])
     needs_superuser_fixture = any(step["creator"] == "superuser" for step in steps)
     refs = []
     for view in views:
-        if view.kind != "ref":
+        if view.kind not in ("ref", "refs"):
             continue
         assert view.target is not None
         refs.append(
             _ViewWith(
                 view,
                 {
+                    "sampled": view.target.is_user
+                    or view.target.is_self
+                    or view.target.is_model
+                    or _sampled_target(spec, view.target.names.plural),
                     "target_writer": writer if view.target.owner else "superuser",
                     "target_url": f"/api/v1{view.target.names.url_prefix}/",
                 },
@@ -457,8 +647,9 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "writer": writer,
             "setup": steps,
             "payload": payload,
-            "needs_text": _needs(spec, lambda view: view.kind == "str"),
+            "needs_text": "str" in kinds,
             "needs_superuser_fixture": needs_superuser_fixture,
+            "needs_session": needs_session,
             "fields": views,
             "first": views[0],
             "second": views[1] if len(views) > 1 else None,
@@ -468,6 +659,7 @@ def _integration_tests(spec: DomainSpec, views: list[FieldView]) -> str:
             "uniques": [view for view in views if view.unique],
             "decimals": [view for view in views if view.kind == "decimal"],
             "refs": refs,
+            "max_links": MAX_LINKS,
         },
     )
 
@@ -485,7 +677,7 @@ def render_domain(spec: DomainSpec) -> dict[str, str]:
     return {
         "model": _model(spec, views),
         "schemas": _schemas(spec, views),
-        "repository": _repository(spec),
+        "repository": _repository(spec, views),
         "service": _service(spec, views),
         "routes": _routes(spec),
         "unit_tests": _unit_tests(spec, views),

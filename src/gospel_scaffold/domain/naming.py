@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gospel_scaffold.domain.inflection import engine
 from gospel_scaffold.domain.reserved import SNAKE_CASE, reason_name_is_refused
 from gospel_scaffold.errors import InvalidInputError
 
-__all__ = ["DomainNames", "domain_names", "pascal_case"]
+__all__ = ["DomainNames", "domain_names", "pascal_case", "plural_of", "singular_of"]
 
 
 @dataclass(frozen=True)
@@ -59,52 +60,58 @@ def pascal_case(snake: str) -> str:
     return "".join(part.capitalize() for part in snake.split("_"))
 
 
-def _singular_of(word: str) -> str:
-    import inflect  # lazy: keeps `gospel --help` fast
+def singular_of(word: str) -> str:
+    """Return the singular of a snake-case word (``featured_tags`` -> ``featured_tag``).
 
-    engine = inflect.engine()
+    A word inflect reads as singular already (``staff``) is returned as it is.
+    """
     head, _, last = word.rpartition("_")
-    singular = engine.singular_noun(last)
+    singular = engine().singular_noun(last)
     if singular is False or not isinstance(singular, str):
         return word
     return f"{head}_{singular}" if head else singular
 
 
-def _plural_of(word: str) -> str:
-    import inflect
-
-    engine = inflect.engine()
+def plural_of(word: str) -> str:
+    """Return the plural of a snake-case word (``invoice_item`` -> ``invoice_items``)."""
     head, _, last = word.rpartition("_")
-    plural = str(engine.plural_noun(last))
+    plural = str(engine().plural_noun(last))
     return f"{head}_{plural}" if head else plural
 
 
 def _refuse_mangled_singular(name: str, singular: str) -> None:
     # inflect reads "bus" as the plural of "bu": a word whose own plural is not just "+s"
     # ("buses", "campuses") is already singular, so deriving a singular from it mangles it.
-    import inflect
-
     last = name.rpartition("_")[2]
-    own_plural = str(inflect.engine().plural_noun(last))
+    own_plural = str(engine().plural_noun(last))
     if own_plural in (last, last + "s"):
         return
     plural = name.removesuffix(last) + own_plural
+    # inflect cannot tell "bus" (singular) from "menus" (plural of "menu"): ask, with both.
     raise InvalidInputError(
-        f"Domain name {name!r} looks singular, but would give class {pascal_case(singular)!r}; "
-        f"say what you mean with --singular {name} --plural {plural}"
+        f"Domain name {name!r} may be singular or plural (class {pascal_case(singular)!r}?); "
+        f"say which with --singular {name} --plural {plural}, or --singular {singular} "
+        f"--plural {name}"
     )
 
 
-def _check(name: str, what: str) -> None:
+def _check(name: str, what: str, *, sql: bool = False) -> None:
+    # Only the plural reaches SQL (as the table name): `orders` (singular `order`) is fine.
     if not SNAKE_CASE.match(name):
         raise InvalidInputError(
             f"{what} {name!r} is not valid: use lower-case snake_case such as 'payments' or "
             "'invoice_items'"
         )
-    reason = reason_name_is_refused(name)
+    reason = reason_name_is_refused(name, sql=sql)
     if reason is not None:
+        if sql and reason_name_is_refused(name, sql=False) is None:
+            raise InvalidInputError(
+                f"{what} {name!r} would name the table, and it {reason}; choose another name, "
+                f"or set the names with --singular NAME --plural NAME"
+            )
         raise InvalidInputError(
-            f"{what} {name!r} {reason}; choose another name (for example 'customer_{name}')"
+            f"{what} {name!r} {reason}; choose another name (for example 'customer_{name}'), "
+            "or set the names with --singular NAME --plural NAME"
         )
 
 
@@ -133,17 +140,17 @@ def domain_names(
         if given is not None:
             _check(given, what)
     if singular is None and plural is None:
-        singular = _singular_of(name)
+        singular = singular_of(name)
         if singular != name:
             _refuse_mangled_singular(name, singular)
-        plural = name if singular != name else _plural_of(name)
+        plural = name if singular != name else plural_of(name)
     elif singular is None:
         assert plural is not None
-        singular = name if name != plural else _singular_of(plural)
+        singular = name if name != plural else singular_of(plural)
     elif plural is None:
-        plural = name if name != singular else _plural_of(singular)
+        plural = name if name != singular else plural_of(singular)
     _check(singular, "Singular form")
-    _check(plural, "Plural form")
+    _check(plural, "Plural form (the table)", sql=True)
     words = plural.split("_")
     return DomainNames(
         singular=singular,

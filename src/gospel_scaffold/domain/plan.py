@@ -122,6 +122,8 @@ class Plan:
         notes: Extra lines worth telling the user.
         names: The derived names to check (``class Payment, table payments, URL prefix
             /payments``), printed in the headers.
+        pristine: Every text gospel generated in this run, kept in the project's git objects
+            when the plan is applied (the base of later three-way merges).
     """
 
     operation: str
@@ -131,6 +133,7 @@ class Plan:
     changes: list[FileChange] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    pristine: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING
 
 from gospel_scaffold.errors import EditError
@@ -29,6 +29,7 @@ __all__ = [
     "add_back_populates",
     "add_model_import",
     "add_router",
+    "format_call",
     "format_call_assignment",
     "remove_back_populates",
     "remove_model_import",
@@ -49,6 +50,7 @@ class BackPopulates:
         target_module: The new model's module (``app.models.payments``).
         back_populates: The attribute on the new model pointing back (``owner``, ``customer``).
         foreign_keys: ``Payment.payer_id`` when several foreign keys link the two tables.
+        secondary: The association table of a many-to-many relationship (``posts_tags``).
     """
 
     class_name: str
@@ -57,6 +59,11 @@ class BackPopulates:
     target_module: str
     back_populates: str
     foreign_keys: str = ""
+    secondary: str = ""
+
+    def detail(self) -> dict[str, str]:
+        """The edit's detail as a record keeps it (empty optional values left out)."""
+        return {key: value for key, value in asdict(self).items() if value}
 
     def statement(self, indent: int, line_length: int) -> str:
         """Return the attribute statement, wrapped the way ruff formats it.
@@ -67,6 +74,7 @@ class BackPopulates:
             f'{self.attribute}: Mapped[list["{self.target_class}"]]',
             "relationship",
             [
+                *([f'secondary="{self.secondary}"'] if self.secondary else []),
                 f'back_populates="{self.back_populates}"',
                 *([f'foreign_keys="{self.foreign_keys}"'] if self.foreign_keys else []),
                 'lazy="raise"',
@@ -105,6 +113,17 @@ def format_call_assignment(
         return f"{head}\n{pad}    {joined}\n{pad})\n"
     inner = "".join(f"{pad}    {arg},\n" for arg in args)
     return f"{target} = {func}(\n{inner}{pad})\n"
+
+
+def format_call(func: str, args: Sequence[str], *, indent: int, line_length: int) -> str:
+    """Format the call statement ``func(args)`` like ruff: one line, hugged, or one per line."""
+    joined = ", ".join(args)
+    if indent + len(func) + len(joined) + 2 <= line_length:
+        return f"{func}({joined})\n"
+    if indent + 4 + len(joined) <= line_length:
+        return f"{func}(\n    {joined}\n)\n"
+    inner = "".join(f"    {arg},\n" for arg in args)
+    return f"{func}(\n{inner})\n"
 
 
 def _parse(source: str, path: str) -> cst.Module:
@@ -418,7 +437,12 @@ def add_router(
         assert isinstance(template, cst.SimpleStatementLine)
         receiver = _dotted(template.body[0].value.func).removesuffix(".include_router")  # type: ignore[attr-defined]
         statement = cst.parse_statement(
-            f'{receiver}.include_router({module}.router, prefix="{prefix}", tags=["{tag}"])\n'
+            format_call(
+                f"{receiver}.include_router",
+                [f"{module}.router", f'prefix="{prefix}"', f'tags=["{tag}"]'],
+                indent=0,
+                line_length=line_length,
+            )
         )
         body.insert(includes[-1] + 1, statement)
     return tree.with_changes(body=body).code
@@ -566,11 +590,26 @@ def _is_import(statement: cst.CSTNode) -> bool:
 
 
 def _uses_name(tree: cst.Module, name: str) -> bool:
-    """Whether ``name`` is used anywhere outside import statements."""
+    """Whether ``name`` is used anywhere outside import statements.
+
+    String annotations count (``Mapped["Invoice | None"]`` uses ``Invoice``); other strings
+    (docstrings, ``foreign_keys="Invoice.order_id"``) do not, as for ruff's unused imports.
+    """
+    import re
+
     import libcst as cst
+
+    word = re.compile(rf"\b{re.escape(name)}\b")
 
     class _Finder(cst.CSTVisitor):
         found = False
+        annotations = 0
+
+        def visit_Annotation(self, node: cst.Annotation) -> None:
+            self.annotations += 1
+
+        def leave_Annotation(self, original_node: cst.Annotation) -> None:
+            self.annotations -= 1
 
         def visit_Import(self, node: cst.Import) -> bool:
             return False
@@ -580,6 +619,11 @@ def _uses_name(tree: cst.Module, name: str) -> bool:
 
         def visit_Name(self, node: cst.Name) -> None:
             if node.value == name:
+                self.found = True
+
+        def visit_SimpleString(self, node: cst.SimpleString) -> None:
+            value = node.evaluated_value
+            if self.annotations and isinstance(value, str) and word.search(value):
                 self.found = True
 
     finder = _Finder()

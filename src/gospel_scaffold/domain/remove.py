@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gospel_scaffold._git import try_git
 from gospel_scaffold.domain.database import migration_applied
 from gospel_scaffold.domain.fields import parse_fields
 from gospel_scaffold.domain.formatting import Formatter
@@ -12,16 +14,17 @@ from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
 from gospel_scaffold.domain.naming import domain_names
 from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
-from gospel_scaffold.domain.project import Project, find_project
-from gospel_scaffold.domain.record import DomainRecord, load_records, record_path
+from gospel_scaffold.domain.record import DomainRecord, find_record, load_records, record_path
 from gospel_scaffold.domain.registry import (
     BackPopulates,
     remove_back_populates,
     remove_model_import,
     remove_router,
 )
-from gospel_scaffold.domain.spec import build_spec
-from gospel_scaffold.errors import InvalidInputError, ProjectError, TargetExistsError
+from gospel_scaffold.domain.slice import other_edits, without_edits
+from gospel_scaffold.domain.spec import SpecResolver
+from gospel_scaffold.domain.target_project import Project, find_project, uncommitted_note
+from gospel_scaffold.errors import ProjectError, TargetExistsError
 
 __all__ = ["RemoveRequest", "plan_remove"]
 
@@ -41,23 +44,15 @@ class RemoveRequest:
     force: bool = False
 
 
-def _find_record(records: dict[str, DomainRecord], name: str) -> DomainRecord:
-    for record in records.values():
-        if name in (record.plural, record.singular):
-            return record
-    known = ", ".join(sorted(records)) or "none"
-    raise InvalidInputError(
-        f"No domain {name!r} was added with gospel add-domain in this project "
-        f"(domains it can remove: {known})"
-    )
-
-
 def _referenced_by(record: DomainRecord, records: dict[str, DomainRecord]) -> list[str]:
+    """The fields of other domains that reference ``record`` (``invoices.customer``)."""
     users: list[str] = []
     for other in records.values():
+        if other.plural == record.plural:
+            continue
         for item in parse_fields(other.fields):
-            if item.type == "ref" and item.ref in (record.plural, record.singular):
-                users.append(f"{other.plural}.{item.name}")
+            if item.type in ("ref", "refs") and item.ref in (record.plural, record.singular):
+                users.append(f"{other.plural} {item.name}")
     return users
 
 
@@ -82,27 +77,28 @@ def plan_remove(request: RemoveRequest) -> Plan:
     """
     project = find_project(request.project)
     records = load_records(project.root)
-    record = _find_record(records, request.name)
+    record = find_record(records, request.name)
     users = _referenced_by(record, records)
     if users:
+        fields = ", ".join(user.replace(" ", ".") for user in users)
+        commands = "; ".join(f"`gospel remove-field {user}`" for user in users)
         raise ProjectError(
-            f"Domain {record.plural!r} is still referenced by {', '.join(users)}; remove those "
-            "domains (or fields) first"
+            f"Domain {record.plural!r} is still referenced by {fields}; remove those fields "
+            f"first ({commands}) or the domains that hold them"
         )
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
     plan = Plan(
         operation="remove-domain", domain=record.plural, root=project.root, names=names.describe()
     )
-    migration_path = record.migration.get("path", "")
     modified: list[str] = []
-    for path, digest in record.files.items():
-        if path == migration_path:
-            continue
+    for path, generated in record.files.items():
         current = project.read(path)
         if current is None:
             plan.notes.append(f"{path} was already deleted")
             continue
-        if sha256_text(current) != digest and not request.force:
+        others = other_edits(records, record.plural, path, current=current)
+        own = without_edits(current, path, others, project.line_length) if others else current
+        if not generated.matches(own) and not request.force:
             modified.append(path)
             continue
         plan.changes.append(FileChange(path, "delete", "file", f"Delete {path}", current, None))
@@ -122,6 +118,9 @@ def plan_remove(request: RemoveRequest) -> Plan:
                 record_file, "delete", "record", f"Delete {record_file}", current_record, None
             )
         )
+    note = uncommitted_note(project.root)
+    if note is not None:
+        plan.notes.append(note)
     plan.checklist = [
         ChecklistItem(change.step, change.summary, done=change.action != "keep")
         for change in plan.changes
@@ -169,6 +168,17 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
     return changes
 
 
+def _committed(project: Project, path: str) -> bool | None:
+    """Whether git knows ``path`` (staged, or in any commit); ``None`` outside a repository."""
+    if shutil.which("git") is None:
+        return None
+    tracked = try_git(project.root, "ls-files", "--", path)
+    if tracked is None:
+        return None
+    history = try_git(project.root, "log", "--all", "-1", "--format=%H", "--", path)
+    return bool(tracked.strip() or (history or "").strip())
+
+
 def _migration_changes(
     project: Project,
     record: DomainRecord,
@@ -176,32 +186,41 @@ def _migration_changes(
     plan: Plan,
     force: bool,
 ) -> list[FileChange]:
-    path = record.migration.get("path")
-    revision = record.migration.get("revision")
-    if not path or not revision:
+    if not record.migrations:
         plan.notes.append("The record names no migration: none was removed or written")
         return []
-    current = project.read(path)
-    if current is None:
-        plan.notes.append(f"{path} was already deleted")
+    first = record.migrations[0]
+    current = project.read(first.path)
+    if current is None and len(record.migrations) == 1:
+        plan.notes.append(f"{first.path} was already deleted")
         return []
-    revisions = project.revisions()
-    followed = [r.revision for r in revisions if revision in r.down_revisions]
-    applied = migration_applied(project, revision)
-    pristine = sha256_text(current) == record.files.get(path) or force
-    if applied.applied is False and not followed and pristine:
-        plan.notes.append(f"Deleted the migration: it was never applied ({applied.reason})")
-        return [FileChange(path, "delete", "migration", f"Delete {path}", current, None)]
-    if applied.applied:
-        why = f"it was applied ({applied.reason})"
-    elif applied.applied is None:
-        why = f"gospel cannot tell whether it was applied ({applied.reason}), so it plays safe"
-    elif followed:
-        why = f"later migrations follow it ({', '.join(followed)})"
+    why = ""
+    if len(record.migrations) > 1:
+        why = "fields were added or removed since, in later migrations"
     else:
-        why = "you modified it"
+        followed = [r.revision for r in project.revisions() if first.revision in r.down_revisions]
+        committed = _committed(project, first.path)
+        applied = migration_applied(project, first.revision)
+        pristine = force or (current is not None and sha256_text(current) == first.sha256)
+        if committed:
+            # Others may have pulled and applied it: deleting it would strand their databases.
+            why = "it is committed in git, so other databases may have applied it"
+        elif applied.applied:
+            why = f"it was applied ({applied.reason})"
+        elif applied.applied is None:
+            why = f"gospel cannot tell whether it was applied ({applied.reason}), so it plays safe"
+        elif followed:
+            why = f"later migrations follow it ({', '.join(followed)})"
+        elif not pristine:
+            why = "you modified it"
+        else:
+            plan.notes.append(f"Deleted the migration: it was never applied ({applied.reason})")
+            assert current is not None
+            return [
+                FileChange(first.path, "delete", "migration", f"Delete {first.path}", current, None)
+            ]
     names = domain_names(record.plural, singular=record.singular, plural=record.plural)
-    spec = build_spec(names, parse_fields(record.fields), record.owner, project, records)
+    spec = SpecResolver(project, records).spec_of(record)
     views = views_of(spec)
     head = single_head(project.heads())
     new_id, create_date = new_revision("remove-domain", record.plural, head)
@@ -215,7 +234,7 @@ def _migration_changes(
         drop=True,
     )
     text = Formatter.for_project(project.root).format(drop.text, drop.path)
-    plan.notes.append(f"Wrote a drop migration instead of deleting {path}: {why}")
+    plan.notes.append(f"Wrote a drop migration instead of deleting {first.path}: {why}")
     return [
         FileChange(
             drop.path, "create", "migration", f"Write the drop migration {drop.path}", None, text

@@ -6,73 +6,28 @@ values for the tests) are made here, field by field, so the templates stay simpl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import contextlib
+import functools
+import os
+from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from gospel_scaffold.domain.fields import Field
 from gospel_scaffold.domain.naming import DomainNames, pascal_case
+from gospel_scaffold.domain.spec import RefTarget, association_table
 
 __all__ = [
-    "DomainSpec",
     "FieldView",
-    "RefTarget",
     "render_template",
 ]
 
 INT32_MAX = 2**31 - 1
 JSON_SAFE_MAX = 2**53 - 1
 """The largest integer every JSON parser reads exactly (a double's mantissa)."""
-
-
-@dataclass(frozen=True)
-class RefTarget:
-    """The domain a ``ref`` field points at.
-
-    Attributes:
-        names: Its names (for ``users``: class ``User``, module ``user``).
-        model_module: Its model module under ``app.models`` (``user``, ``customers``).
-        repository_module: Its repository module under ``app.repositories``.
-        repository_class: Its repository class.
-        owner: Whether its rows belong to users (their owner must match the caller's).
-        is_user: Whether the target is the built-in users table.
-        fields: Its fields (for building rows in the tests), empty for users.
-        back_populates: The collection added to it (``payments``).
-        ambiguous: Several foreign keys point at it, so relationships name theirs.
-    """
-
-    names: DomainNames
-    model_module: str
-    repository_module: str
-    repository_class: str
-    owner: bool
-    is_user: bool
-    fields: tuple[Field, ...] = ()
-    back_populates: str = ""
-    ambiguous: bool = False
-
-
-@dataclass(frozen=True)
-class DomainSpec:
-    """Everything needed to render a domain.
-
-    Attributes:
-        names: The domain's names.
-        fields: Its fields, in order.
-        owner: Whether rows belong to the user who created them.
-        refs: Targets of its ``ref`` fields, by field name.
-        owner_back_populates: The collection added to ``User`` for the owner relationship.
-        samples: For the tests: specs of every domain a sample row needs, by plural name.
-        owner_ambiguous: Another foreign key also points at ``users``.
-    """
-
-    names: DomainNames
-    fields: tuple[Field, ...]
-    owner: bool
-    refs: dict[str, RefTarget] = field(default_factory=dict)
-    owner_back_populates: str = ""
-    samples: dict[str, DomainSpec] = field(default_factory=dict)
-    owner_ambiguous: bool = False
+MAX_LINKS = 100
+"""The most ids a ``refs`` field takes in one request (one bounded ``IN`` query checks them)."""
 
 
 def _py_literal(value: Any) -> str:
@@ -129,6 +84,26 @@ class FieldView:
         return f"uq_{self.names.table}_owner_id_{self.column}"
 
     @property
+    def many(self) -> bool:
+        """Whether the field is a ``refs`` list (rows of an association table, no column)."""
+        return self.kind == "refs"
+
+    @property
+    def association(self) -> str:
+        """The association table of a ``refs`` field (``posts_tags``)."""
+        return association_table(self.names.table, self.field)
+
+    @property
+    def own_column(self) -> str:
+        """The association table's column pointing at this domain (``post_id``)."""
+        return f"{self.names.singular}_id"
+
+    @property
+    def link_column(self) -> str:
+        """The association table's column pointing at the linked rows (``tag_id``)."""
+        return f"{self.field.item_name}_id"
+
+    @property
     def enum_class(self) -> str:
         """The Python enum of an ``enum`` field (``PaymentStatus``)."""
         return f"{self.names.class_name}{pascal_case(self.field.name)}"
@@ -162,6 +137,7 @@ class FieldView:
             "json": "dict[str, Any]",
             "enum": self.enum_class,
             "ref": "int",
+            "refs": "list[int]",
         }[self.kind]
 
     @property
@@ -246,6 +222,7 @@ class FieldView:
             "json": "dict[str, Any]",
             "enum": self.enum_class,
             "ref": f"Annotated[int, Field(ge=1, le={INT32_MAX}), NUMBER]",
+            "refs": self.ids_alias,
         }[kind.type]
 
     @property
@@ -263,6 +240,7 @@ class FieldView:
             "bigint": {"NUMBER"},
             "float": {"NUMBER"},
             "ref": {"NUMBER"},
+            "refs": {"NUMBER"},
             "decimal": {"DecimalString"},
             "bool": {"Flag"},
             "date": {"Date"},
@@ -273,9 +251,24 @@ class FieldView:
         return {"app.schemas.common": set(names)} if names else {}
 
     @property
+    def ids_alias(self) -> str:
+        """The schemas' type alias of a ``refs`` id list (``_TagIds``)."""
+        return f"_{pascal_case(self.field.item_name)}Ids"
+
+    @property
+    def ids_type(self) -> str:
+        """What the alias of a ``refs`` id list stands for."""
+        return (
+            f"Annotated[list[Annotated[int, Field(ge=1, le={INT32_MAX}), NUMBER]], "
+            f"Field(max_length={MAX_LINKS})]"
+        )
+
+    @property
     def create_line(self) -> str:
         """The field's line in the create schema."""
         annotation = self.schema_type + (" | None" if self.nullable else "")
+        if self.many:
+            return f"{self.column}: {annotation} = []"
         if self.field.has_default:
             return f"{self.column}: {annotation} = {self.default_literal}"
         if self.nullable:
@@ -389,6 +382,7 @@ class FieldView:
             "json": '"not-an-object"',
             "enum": '"not-a-choice"',
             "ref": "0",
+            "refs": '"not-a-list"',
         }[kind.type]
 
 
@@ -430,9 +424,48 @@ def import_block(imports: dict[str, set[str]], modules: set[str] | None = None) 
 
 def _with_article(noun: str) -> str:
     # "a payment", "an invoice", "an hour", "a user": inflect knows the English rules.
-    import inflect
+    from gospel_scaffold.domain.inflection import engine
 
-    return str(inflect.engine().a(noun))
+    return str(engine().a(noun))
+
+
+def _cache_directory() -> Path | None:
+    """Where compiled templates are kept between runs (``$XDG_CACHE_HOME/gospel/jinja``)."""
+    try:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        directory = Path(base) / "gospel" / "jinja"
+        directory.mkdir(parents=True, exist_ok=True)
+    except (OSError, RuntimeError):  # no home directory, or nowhere to write
+        return None
+    return directory if os.access(directory, os.W_OK) else None
+
+
+@functools.cache
+def _environment() -> Any:
+    # One environment per process; compiled templates are cached on disk across runs (Jinja
+    # keys them by the template's source and the Python version), which saves most of the
+    # start-up of a command that renders a domain.
+    import jinja2  # lazy: keeps `gospel --help` fast
+    from jinja2.bccache import Bucket, FileSystemBytecodeCache
+
+    class _BestEffortCache(FileSystemBytecodeCache):
+        def dump_bytecode(self, bucket: Bucket) -> None:
+            # A full or read-only disk only costs the next run a compile.
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    directory = _cache_directory()
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # renders Python source, never HTML
+        bytecode_cache=_BestEffortCache(str(directory)) if directory is not None else None,
+    )
+    environment.filters["a"] = _with_article
+    return environment
 
 
 def render_template(name: str, context: dict[str, Any]) -> str:
@@ -445,16 +478,5 @@ def render_template(name: str, context: dict[str, Any]) -> str:
     Returns:
         The rendered text, ending with exactly one newline.
     """
-    import jinja2  # lazy: keeps `gospel --help` fast
-
-    environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
-        undefined=jinja2.StrictUndefined,
-        keep_trailing_newline=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        autoescape=False,  # renders Python source, never HTML
-    )
-    environment.filters["a"] = _with_article
-    text = environment.get_template(name).render(**context)
+    text = str(_environment().get_template(name).render(**context))
     return text.rstrip("\n") + "\n"

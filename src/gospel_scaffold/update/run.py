@@ -22,7 +22,7 @@ from __future__ import annotations
 import configparser
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -299,15 +299,24 @@ def _source_ready(origin: ProjectOrigin) -> Iterator[None]:
 
 
 def _run_copier(
-    root: Path, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
+    root: Path,
+    *,
+    vcs_ref: str | None,
+    conflict: ConflictMode,
+    trust: bool,
+    quiet: bool,
+    data: Mapping[str, str],
 ) -> None:
     import copier
     from copier.errors import CopierError
     from plumbum import ProcessExecutionError
 
+    from gospel_scaffold.new_project import check_answers
+
     try:
-        copier.run_update(
+        worker = copier.run_update(
             dst_path=root,
+            data=dict(data),
             vcs_ref=vcs_ref,
             overwrite=True,
             defaults=True,
@@ -327,18 +336,28 @@ def _run_copier(
         raise UpdateFailedError(
             f"copier could not update the project: git failed: {lines[-1] if lines else error}"
         ) from None
-    except ValueError as error:  # an unknown revision
+    except ValueError as error:  # an unknown revision, an answer no choice allows
         raise UpdateFailedError(f"copier could not update the project: {error}") from None
+    # Only the version updated to knows its questions; a wrong one undoes the update.
+    check_answers(data, worker.template.questions_data)
 
 
 def _update_in_place(
-    origin: ProjectOrigin, *, vcs_ref: str | None, conflict: ConflictMode, trust: bool, quiet: bool
+    origin: ProjectOrigin,
+    *,
+    vcs_ref: str | None,
+    conflict: ConflictMode,
+    trust: bool,
+    quiet: bool,
+    data: Mapping[str, str],
 ) -> UpdateResult:
     root = origin.root
     migrations_before = _tracked_migrations(root)
     try:
         with _source_ready(origin):
-            _run_copier(root, vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet)
+            _run_copier(
+                root, vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet, data=data
+            )
         kept = _keep_migrations(root, migrations_before)
         versions = _migration_dir(root).resolve()
         new_migrations = sorted(
@@ -375,6 +394,7 @@ def update_project(
     conflict: ConflictMode = "inline",
     trust: bool = False,
     quiet: bool = True,
+    data: Mapping[str, str] | None = None,
 ) -> UpdateResult:
     """Update the generated project at or above ``path`` to a newer template version.
 
@@ -389,6 +409,8 @@ def update_project(
         trust: Allow the template's copier ``_migrations`` to run. Gospel's own template (the
             bundled one, or the checkout gospel runs from) is always trusted.
         quiet: Silence copier's own progress output.
+        data: Answers to change (``{"deploy": "kubernetes"}``); the others stay as recorded.
+            With the current version, only the answers change.
 
     Returns:
         What changed, including the files left with conflicts (the caller decides to fail).
@@ -398,6 +420,8 @@ def update_project(
         NotUpdatableError: The project records no usable template source or version, or (no
             ``to``) the gospel clone it comes from has uncommitted template changes.
         UpdateFailedError: Copier failed; the project is back as it was.
+        InvalidInputError: ``data`` names no question of the template, or answers a yes/no
+            question with neither; the project is back as it was.
     """
     root = find_project(path)
     origin = read_origin(root)
@@ -409,7 +433,12 @@ def update_project(
     trust = trust or origin.bundled or source_checkout(src_path) is not None
     with _work_tree(root, dry_run) as work:
         result = _update_in_place(
-            read_origin(work), vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet
+            read_origin(work),
+            vcs_ref=vcs_ref,
+            conflict=conflict,
+            trust=trust,
+            quiet=quiet,
+            data=data or {},
         )
     return replace(result, root=root, dry_run=dry_run)
 

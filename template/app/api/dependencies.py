@@ -49,7 +49,12 @@ async def get_db() -> AsyncIterator[AsyncSession]:
 # Dependencies below are `async def` so FastAPI runs them on the event loop, not in a thread.
 SessionDep = Annotated[AsyncSession, Depends(get_db, scope="function")]
 
-oauth2_scheme = OAuth2PasswordBearer(tokenUrl=f"{settings.API_V1_PREFIX}/auth/token")
+# The description is what Swagger UI's Authorize dialog says above its fields.
+oauth2_scheme = OAuth2PasswordBearer(
+    tokenUrl=f"{settings.API_V1_PREFIX}/auth/token",
+    scheme_name="Account",
+    description="Log in with your account: the **username** is your email address.",
+)
 TokenDep = Annotated[str, Depends(oauth2_scheme)]
 
 

@@ -4,6 +4,7 @@ import asyncio
 import base64
 import hashlib
 import hmac
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import TYPE_CHECKING
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from app.models.user import User
 
 __all__ = [
+    "PASSWORD_HASHING_THREADS",
     "create_access_token",
     "credentials_fingerprint",
     "decode_access_token",
@@ -33,21 +35,31 @@ __all__ = [
 # New hashes use Argon2; bcrypt hashes (imported users) still verify and are upgraded on login.
 _password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
 
+# Hashing is slow on purpose, so it runs in worker threads instead of blocking the event loop.
+# Each Argon2 hash holds 64 MiB while it runs: a pool of its own, of two threads, bounds what a
+# burst of logins takes (a container has a memory limit), and more would not hash faster on
+# the one CPU a worker process uses.
+PASSWORD_HASHING_THREADS = 2
+_hashing = ThreadPoolExecutor(PASSWORD_HASHING_THREADS, thread_name_prefix="password-hashing")
 
-# Hashing is slow on purpose, so it runs in a worker thread instead of blocking the event loop.
+
 async def hash_password(password: str) -> str:
     """Hash a password with the current algorithm."""
-    return await asyncio.to_thread(_password_hash.hash, password)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_hashing, _password_hash.hash, password)
 
 
 async def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
     """Check a password; also return a fresh hash when the stored one is outdated."""
-    return await asyncio.to_thread(_password_hash.verify_and_update, password, password_hash)
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(
+        _hashing, _password_hash.verify_and_update, password, password_hash
+    )
 
 
 async def verify_dummy_password(password: str) -> None:
     """Take as long as verify_password, for logins whose email matches no account."""
-    await asyncio.to_thread(_verify_against_dummy, password)
+    await asyncio.get_running_loop().run_in_executor(_hashing, _verify_against_dummy, password)
 
 
 def _verify_against_dummy(password: str) -> None:

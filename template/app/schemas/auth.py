@@ -8,7 +8,15 @@ from pydantic import BaseModel, Field
 from app.schemas.common import INT32_MAX, NO_NUL
 from app.schemas.user import Email
 
-__all__ = ["LoginPassword", "LoginRequest", "TokenForm", "TokenPayload", "TokenResponse"]
+__all__ = [
+    "LoginPassword",
+    "LoginRequest",
+    "TokenErrorCode",
+    "TokenErrorResponse",
+    "TokenForm",
+    "TokenPayload",
+    "TokenResponse",
+]
 
 # No minimum: accounts made under an older rule still log in. The maximum bounds hashing work.
 LoginPassword = Annotated[str, Field(max_length=128), NO_NUL]
@@ -35,6 +43,19 @@ class TokenResponse(BaseModel):
 
     access_token: str
     token_type: str = "bearer"
+
+
+# RFC 6749 §5.2; temporarily_unavailable (§4.1.2.1): too many failed logins, retry later.
+TokenErrorCode = Literal[
+    "invalid_request", "invalid_grant", "unsupported_grant_type", "temporarily_unavailable"
+]
+
+
+class TokenErrorResponse(BaseModel):
+    """An error of the OAuth2 token endpoint, as RFC 6749 words it."""
+
+    error: TokenErrorCode
+    error_description: str
 
 
 class TokenPayload(BaseModel):

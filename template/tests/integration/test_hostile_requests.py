@@ -170,7 +170,9 @@ async def test_every_response_carries_the_security_headers(
     assert response.status_code == status
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
-    assert response.headers["Content-Security-Policy"] == "frame-ancestors 'none'"
+    assert (
+        response.headers["Content-Security-Policy"] == "default-src 'none'; frame-ancestors 'none'"
+    )
     assert response.headers["Referrer-Policy"] == "no-referrer"
     assert "Strict-Transport-Security" not in response.headers
 

@@ -1,3 +1,6 @@
+import asyncio
+import threading
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -5,8 +8,10 @@ import pytest
 from pwdlib import PasswordHash
 from pwdlib.hashers.bcrypt import BcryptHasher
 
+from app.core import security
 from app.core.config import settings
 from app.core.security import (
+    PASSWORD_HASHING_THREADS,
     create_access_token,
     credentials_fingerprint,
     decode_access_token,
@@ -33,6 +38,31 @@ def signed(claims: dict[str, object]) -> str:
         settings.SECRET_KEY,
         algorithm=settings.ALGORITHM,
     )
+
+
+async def test_a_burst_of_logins_hashes_a_bounded_number_of_passwords_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Each Argon2 hash holds 64 MiB: unbounded, a burst would outgrow a container's memory.
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow_hash(password: str) -> str:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.02)
+        with lock:
+            running -= 1
+        return f"hashed:{password}"
+
+    monkeypatch.setattr(security._password_hash, "hash", slow_hash)
+
+    hashes = await asyncio.gather(*(hash_password(f"password-{n}") for n in range(12)))
+
+    assert hashes == [f"hashed:password-{n}" for n in range(12)]
+    assert most == PASSWORD_HASHING_THREADS
 
 
 async def test_hash_password_uses_argon2_and_a_fresh_salt() -> None:

@@ -1,22 +1,25 @@
 """Sign-up, login and the current account."""
 
-from typing import Annotated
-
-from fastapi import APIRouter, Form, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
+from fastapi.responses import JSONResponse
 
 from app.api.dependencies import AuthServiceDep, CurrentUser, UserServiceDep
+from app.api.oauth2 import (
+    NO_STORE,
+    TOKEN_REQUEST_BODY,
+    TOKEN_RESPONSES,
+    TokenError,
+    read_token_form,
+)
 from app.api.responses import error_responses
+from app.core.exceptions import ForbiddenError, TooManyRequestsError, UnauthorizedError
 from app.models.user import User
-from app.schemas.auth import LoginRequest, TokenForm, TokenResponse
+from app.schemas.auth import LoginRequest, TokenResponse
 from app.schemas.user import UserCreate, UserRead
 
 __all__ = ["router"]
 
 router = APIRouter()
-
-# RFC 6749 §5.1: token responses must never be cached.
-_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
-_LOGIN_ERRORS = error_responses(401, 403, 413, 429)
 
 
 def _client(request: Request) -> str:
@@ -35,23 +38,43 @@ async def register(data: UserCreate, users: UserServiceDep) -> User:
     return await users.create(data)
 
 
-@router.post("/login", responses=_LOGIN_ERRORS)
+@router.post("/login", responses=error_responses(401, 403, 413, 429))
 async def login(
     data: LoginRequest, request: Request, response: Response, auth: AuthServiceDep
 ) -> TokenResponse:
     """Exchange JSON credentials for an access token (429 after repeated failures)."""
     token = await auth.login(data.email, data.password, client=_client(request))
-    response.headers.update(_NO_STORE)
+    response.headers.update(NO_STORE)
     return TokenResponse(access_token=token)
 
 
-@router.post("/token", responses=_LOGIN_ERRORS)
+# What Swagger UI's Authorize dialog and OAuth2 clients call; its errors are OAuth2's own.
+@router.post(
+    "/token",
+    response_model=TokenResponse,
+    responses=TOKEN_RESPONSES,
+    openapi_extra=TOKEN_REQUEST_BODY,
+)
 async def token(
-    form: Annotated[TokenForm, Form()], request: Request, response: Response, auth: AuthServiceDep
-) -> TokenResponse:
+    request: Request, response: Response, auth: AuthServiceDep
+) -> TokenResponse | JSONResponse:
     """Exchange OAuth2 form credentials (username = email) for an access token."""
-    access_token = await auth.login(form.username, form.password, client=_client(request))
-    response.headers.update(_NO_STORE)
+    try:
+        form = await read_token_form(request)
+        access_token = await auth.login(form.username, form.password, client=_client(request))
+    except TokenError as error:
+        return error.response()
+    except (UnauthorizedError, ForbiddenError) as error:
+        return TokenError("invalid_grant", error.detail).response()
+    except TooManyRequestsError as error:
+        refused = TokenError(
+            "temporarily_unavailable",
+            error.detail,
+            status_code=error.status_code,
+            headers=error.headers,
+        )
+        return refused.response()
+    response.headers.update(NO_STORE)
     return TokenResponse(access_token=access_token)
 
 

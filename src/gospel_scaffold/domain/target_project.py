@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import ast
+import functools
 import re
+import shutil
+import subprocess
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from gospel_scaffold.errors import NotAProjectError
 
 __all__ = [
+    "GitStatus",
     "ModelInfo",
     "Project",
     "Revision",
     "find_project",
     "read_revisions",
+    "uncommitted_note",
 ]
 
 _REVISION = re.compile(r"^revision(?:\s*:\s*[\w\[\], |]+)?\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
@@ -61,12 +66,15 @@ class Project:
     Attributes:
         root: The project directory.
         line_length: The project's ruff line length.
-        models: Mapped classes by table name.
     """
 
     root: Path
     line_length: int = 100
-    models: dict[str, ModelInfo] = field(default_factory=dict)
+
+    @functools.cached_property
+    def models(self) -> dict[str, ModelInfo]:
+        """Mapped classes under ``app/models`` by table name (read when first asked)."""
+        return _scan_models(self.root)
 
     def path(self, relative: str) -> Path:
         """Return ``relative`` inside the project."""
@@ -155,24 +163,80 @@ def _line_length(root: Path) -> int:
     return value if isinstance(value, int) else 88
 
 
+_MARKERS = ("app/db/database.py", "app/api/routes/__init__.py", "migrations/versions")
+
+
 def find_project(directory: Path) -> Project:
-    """Return the gospel project at ``directory``.
+    """Return the gospel project at ``directory`` or the nearest one above it (as git does).
 
     Args:
-        directory: The project root (the current directory or ``--project``).
+        directory: Where the command runs (the current directory or ``--project``).
 
     Returns:
         The project, with its models scanned.
 
     Raises:
-        NotAProjectError: ``directory`` is not a project made by ``gospel new``.
+        NotAProjectError: Neither ``directory`` nor any folder above it is a project made by
+            ``gospel new``.
     """
-    root = directory.resolve()
-    missing = [
-        name
-        for name in ("app/db/database.py", "app/api/routes/__init__.py", "migrations/versions")
-        if not (root / name).exists()
-    ]
-    if missing:
-        raise NotAProjectError(root, f"no {', '.join(missing)}")
-    return Project(root=root, line_length=_line_length(root), models=_scan_models(root))
+    start = directory.resolve()
+    for root in (start, *start.parents):
+        if all((root / name).exists() for name in _MARKERS):
+            return Project(root=root, line_length=_line_length(root))
+    missing = [name for name in _MARKERS if not (start / name).exists()]
+    raise NotAProjectError(start, f"no {', '.join(missing)}, here or in any folder above")
+
+
+class GitStatus:
+    """``git status`` of the project, asked at the start of a command and read at its end.
+
+    The status runs in the background while the command plans; :meth:`note` says whether the
+    tree already had uncommitted changes (the user should review gospel's change separately).
+    """
+
+    def __init__(self, process: subprocess.Popen[str] | None) -> None:
+        self._process = process
+
+    @classmethod
+    def start(cls, root: Path) -> GitStatus:
+        """Start ``git status`` in ``root`` (nothing when git is not installed)."""
+        git = shutil.which("git")
+        if git is None:
+            return cls(None)
+        command = [git, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no"]
+        process = subprocess.Popen(
+            [*command, "--", "."],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            text=True,
+        )
+        return cls(process)
+
+    def note(self) -> str | None:
+        """Return a note when the tree had uncommitted changes, else ``None``."""
+        if self._process is None:
+            return None
+        output, _ = self._process.communicate()
+        if self._process.returncode != 0 or not output.strip():
+            return None
+        count = len(output.strip().splitlines())
+        return (
+            f"Note: the git tree already had {count} uncommitted change(s) before this run; "
+            "review everything with `git diff` before you commit"
+        )
+
+    def __enter__(self) -> GitStatus:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        # A command that failed half-way does not leave git running behind it.
+        if self._process is not None and self._process.poll() is None:
+            self._process.kill()
+            self._process.communicate()
+
+
+def uncommitted_note(root: Path) -> str | None:
+    """Return a note when the project's git tree has uncommitted changes, else ``None``."""
+    return GitStatus.start(root).note()
