@@ -1,10 +1,11 @@
 """Generic data access: one repository per model, queries only, never a commit."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.db.database import Base
 
@@ -17,6 +18,9 @@ class RepositoryBase(Generic[ModelT]):
     """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back."""
 
     model: type[ModelT]
+    # Loader options of every page read, e.g. selectinload(Model.links): relationships are
+    # lazy="raise", so what a response shows must be loaded with the rows.
+    loads: ClassVar[tuple[ExecutableOption, ...]] = ()
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -30,6 +34,7 @@ class RepositoryBase(Generic[ModelT]):
         statement = (
             select(self.model)
             .filter_by(**filters)
+            .options(*self.loads)
             .order_by(*inspect(self.model).primary_key)
             .offset(offset)
             .limit(limit)
@@ -47,6 +52,7 @@ class RepositoryBase(Generic[ModelT]):
         statement = (
             select(self.model, total)
             .filter_by(**filters)
+            .options(*self.loads)
             .order_by(*inspect(self.model).primary_key)
             .offset(offset)
             .limit(limit)
