@@ -1,7 +1,13 @@
-"""Median wall time of ``gospel --help`` and ``gospel new`` (defaults), over N runs.
+"""Median wall and CPU time of every ``gospel`` command, over N runs, beside baselines.
 
-Baselines measured in the same run: the bare interpreter, and a one-command Typer app's
-``--help`` (the floor of any Typer CLI), so ``gospel --help`` reads as overhead over them.
+Baselines measured in the same run: the bare interpreter; a one-command Typer app showing its
+``--help`` and parsing one argument (Typer validates arguments with pydantic, which the help
+does not import), the floor of any Typer CLI; and ``ruff check`` on the same project as
+``gospel check``. Commands run on a project made by ``gospel new`` with one domain; the
+``add-domain`` and ``remove-domain`` runs work on fresh copies of it.
+
+Each figure is ``wall/CPU``: the time you wait, and the processor time the command and its
+children used. On a busy machine wall times grow with the load while CPU times barely move.
 
 Usage: ``python benchmarks/bench_cli.py [-n RUNS]``. Prints numbers, asserts nothing.
 """
@@ -9,6 +15,8 @@ Usage: ``python benchmarks/bench_cli.py [-n RUNS]``. Prints numbers, asserts not
 from __future__ import annotations
 
 import argparse
+import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -23,15 +31,31 @@ BARE_TYPER = (
     "app = typer.Typer(rich_markup_mode=None)\n"
     "@app.command()\n"
     "def hello(name: str) -> None: ...\n"
-    "sys.argv = ['hello', '--help']\n"
+    "sys.argv = ['hello', *sys.argv[1:]]\n"
     "app()\n"
 )
+DOMAIN = ("items", "name:str:100", "price:decimal:10,2", "done:bool:default=false")
 
 
-def _time(argv: list[str], cwd: Path) -> float:
+def _ruff() -> str:
+    found = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    if found is None:
+        sys.exit("ruff not found")
+    return found
+
+
+def _time(argv: list[str], cwd: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of one run (CPU: the command and every process it waited for)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, cwd=cwd, stdin=subprocess.DEVNULL, capture_output=True, check=True)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return wall, cpu
+
+
+Case = tuple[Callable[[int], list[str]], Callable[[int], Path]]
 
 
 def main() -> None:
@@ -41,17 +65,58 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
         work = Path(tmp)
-        cases: dict[str, Callable[[int], list[str]]] = {
-            "baseline: python -c pass": lambda i: [sys.executable, "-c", "pass"],
-            "baseline: bare Typer --help": lambda i: [sys.executable, "-c", BARE_TYPER],
-            "gospel --help": lambda i: [*GOSPEL, "--help"],
-            "gospel new NAME": lambda i: [*GOSPEL, "new", f"bench-git-{i}"],
-            "gospel new NAME --no-git": lambda i: [*GOSPEL, "new", f"bench-nogit-{i}", "--no-git"],
+        project = work / "shop"
+        subprocess.run(
+            [*GOSPEL, "new", "shop", "--no-git"], cwd=work, check=True, capture_output=True
+        )
+        subprocess.run(
+            [*GOSPEL, "add-domain", *DOMAIN], cwd=project, check=True, capture_output=True
+        )
+
+        def copy(prefix: str) -> Callable[[int], Path]:
+            def make(i: int) -> Path:
+                return Path(shutil.copytree(project, work / f"{prefix}-{i}"))
+
+            return make
+
+        def at(directory: Path) -> Callable[[int], Path]:
+            return lambda _i: directory
+
+        cases: dict[str, Case] = {
+            "baseline: python -c pass": (lambda i: [sys.executable, "-c", "pass"], at(work)),
+            "baseline: bare Typer --help": (
+                lambda i: [sys.executable, "-c", BARE_TYPER, "--help"],
+                at(work),
+            ),
+            "baseline: bare Typer, one argument": (
+                lambda i: [sys.executable, "-c", BARE_TYPER, "world"],
+                at(work),
+            ),
+            "gospel --help": (lambda i: [*GOSPEL, "--help"], at(work)),
+            "gospel --version": (lambda i: [*GOSPEL, "--version"], at(work)),
+            "gospel rule GOS101": (lambda i: [*GOSPEL, "rule", "GOS101"], at(work)),
+            "gospel new NAME": (lambda i: [*GOSPEL, "new", f"bench-git-{i}"], at(work)),
+            "gospel new NAME --no-git": (
+                lambda i: [*GOSPEL, "new", f"bench-nogit-{i}", "--no-git"],
+                at(work),
+            ),
+            "gospel add-domain (2 fields)": (
+                lambda i: [*GOSPEL, "add-domain", "invoices", "code:str:20", "total:decimal:10,2"],
+                copy("add"),
+            ),
+            "gospel remove-domain": (lambda i: [*GOSPEL, "remove-domain", "items"], copy("rm")),
+            "gospel check": (lambda i: [*GOSPEL, "check"], at(project)),
+            "baseline: ruff check --no-cache": (
+                lambda i: [_ruff(), "check", "--no-cache", "."],
+                at(project),
+            ),
         }
-        print(f"median wall time over {runs} runs ({sys.executable})")
-        for label, argv in cases.items():
-            times = [_time(argv(i), work) for i in range(runs)]
-            print(f"  {label:<28} {statistics.median(times) * 1000:8.0f} ms")
+        print(f"median wall/CPU time over {runs} runs ({sys.executable})")
+        for label, (argv, where) in cases.items():
+            times = [_time(argv(i), where(i)) for i in range(runs)]
+            wall = statistics.median(t[0] for t in times) * 1000
+            cpu = statistics.median(t[1] for t in times) * 1000
+            print(f"  {label:<36} {wall:6.0f}/{cpu:<6.0f} ms")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
@@ -74,10 +75,6 @@ if settings.CORS_ORIGINS:
     )
 app.add_middleware(SecurityHeadersMiddleware)
 
-app.include_router(api_router, prefix=settings.API_V1_PREFIX)
-if docs:
-    add_api_docs(app)
-
 
 @app.exception_handler(AppError)
 async def handle_app_error(_request: Request, exc: AppError) -> JSONResponse:
@@ -92,6 +89,17 @@ async def handle_integrity_error(_request: Request, exc: IntegrityError) -> JSON
     return JSONResponse(
         {"detail": "The request conflicts with existing data"},
         status_code=status.HTTP_409_CONFLICT,
+    )
+
+
+@app.exception_handler(PoolTimeoutError)
+async def handle_pool_timeout(_request: Request, _exc: PoolTimeoutError) -> JSONResponse:
+    """Answer 503 when every database connection stayed busy for the pool's whole timeout."""
+    logger.warning("No database connection was free in time")
+    return JSONResponse(
+        {"detail": "The service is busy; try again shortly"},
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        headers={"Retry-After": "1"},
     )
 
 
@@ -155,3 +163,9 @@ async def ready(session: SessionDep) -> JSONResponse:
             {"status": "unavailable"}, status_code=status.HTTP_503_SERVICE_UNAVAILABLE
         )
     return JSONResponse({"status": "ready"})
+
+
+# After the health checks: routes are tried in order, and probes call those the most.
+app.include_router(api_router, prefix=settings.API_V1_PREFIX)
+if docs:
+    add_api_docs(app)

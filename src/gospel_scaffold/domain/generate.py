@@ -188,7 +188,6 @@ def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
     targets = _many_targets(views)
     if many:
         imports["collections.abc"] = {"Collection", "Sequence"}
-        imports["typing"] = {"Any"}
         imports["sqlalchemy"] = {"select"}
         imports["sqlalchemy.orm"] = {"selectinload"}
     for target in targets:

@@ -1,12 +1,15 @@
 """Engine, session factory, declarative base and the model registry."""
 
 import asyncio
+import re
 import sqlite3
+import time
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import DateTime, MetaData, event, func
 from sqlalchemy.engine import AdaptedConnection, Connection, Dialect, make_url
+from sqlalchemy.exc import InvalidatePoolError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     async_sessionmaker,
@@ -19,6 +22,7 @@ from app.core.config import settings
 
 __all__ = [
     "NAMING_CONVENTION",
+    "POOL_PING_AFTER_IDLE_SECONDS",
     "SQLITE_WRITE_TIMEOUT_SECONDS",
     "AsyncSessionLocal",
     "Base",
@@ -130,23 +134,116 @@ class _SQLiteWriteQueue:
             self._turn.release()
 
 
-def _is_read(statement: str) -> bool:
+POOL_PING_AFTER_IDLE_SECONDS = 1.0
+"""A pooled connection idle for longer than this is pinged before a request uses it."""
+
+
+class _PingAfterIdle:
+    """A connection the server dropped (a restart, an idle timeout) is replaced before use.
+
+    SQLAlchemy's pool_pre_ping does so with a round trip before every request; this pings only
+    connections that sat idle in the pool, so a busy app pays nothing: a connection used a
+    moment ago was alive then, and one the server drops while it is in use fails either way.
+    """
+
+    _IDLE_SINCE = "idle_since"
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self._engine = engine.sync_engine
+
+    def listen(self) -> None:
+        """Register the events on the engine."""
+        event.listen(self._engine, "checkin", self._checkin)
+        event.listen(self._engine, "checkout", self._checkout)
+
+    def _checkin(self, _dbapi_connection: Any, connection_record: Any) -> None:
+        connection_record.info[self._IDLE_SINCE] = time.monotonic()
+
+    def _checkout(self, dbapi_connection: Any, connection_record: Any, _proxy: Any) -> None:
+        idle_since = connection_record.info.pop(self._IDLE_SINCE, None)
+        if idle_since is None or time.monotonic() - idle_since < POOL_PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            self._engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            # The pool replaces this connection and every one pooled before it, then retries.
+            raise InvalidatePoolError(str(error)) from error
+
+
+class _BeginAtFirstWrite:
+    """PostgreSQL: a transaction begins at its first write; a request that only reads begins none.
+
+    A read-only request then costs no BEGIN and no COMMIT, two round trips of its three or four.
+    Reads before the first write see the latest committed data, as each statement of a
+    transaction does under PostgreSQL's default READ COMMITTED; a locking read (FOR UPDATE)
+    counts as a write. The connection stays in the driver's autocommit mode until a write turns
+    it off, and goes back to it when the transaction ends.
+    """
+
+    def listen(self, engine: AsyncEngine) -> None:
+        """Register the events on `engine`."""
+        event.listen(engine.sync_engine, "connect", self._autocommit)
+        event.listen(engine.sync_engine, "before_cursor_execute", self._before_execute)
+        # Before the driver's own commit or rollback, which end the transaction it began.
+        event.listen(engine.sync_engine, "commit", self._end)
+        event.listen(engine.sync_engine, "rollback", self._end)
+        event.listen(engine.sync_engine, "checkin", self._autocommit)
+
+    @staticmethod
+    def _autocommit(dbapi_connection: Any, _connection_record: Any) -> None:
+        if dbapi_connection is not None:  # None: invalidated, and discarded
+            dbapi_connection.autocommit = True
+
+    @staticmethod
+    def _before_execute(
+        connection: Connection,
+        _cursor: Any,
+        statement: str,
+        _parameters: Any,
+        _context: Any,
+        _executemany: bool,
+    ) -> None:
+        if connection.in_transaction() and not _is_read(statement, locking_reads=True):
+            # The driver begins a transaction at its next statement: this one.
+            connection.connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
+
+    @staticmethod
+    def _end(connection: Connection) -> None:
+        if not connection.invalidated:
+            connection.connection.dbapi_connection.autocommit = True  # type: ignore[union-attr]
+
+
+_LOCKING_READ = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
+def _is_read(statement: str, *, locking_reads: bool = False) -> bool:
     # Anything but a plain SELECT (INSERT, UPDATE, DELETE, SAVEPOINT, DDL, PRAGMA...) counts as
     # a write: taking the lock for a read costs a wait, missing it for a write costs an error.
-    return statement.lstrip()[:6].upper() == "SELECT"
+    if statement.lstrip()[:6].upper() != "SELECT":
+        return False
+    return not (locking_reads and _LOCKING_READ.search(statement))
 
 
 def build_engine(url: str, *, echo: bool = False) -> AsyncEngine:
     """Create an async engine; SQLite gets foreign keys, WAL and writes that wait their turn."""
     database = make_url(url)
     if database.get_backend_name() != "sqlite":
-        return create_async_engine(url, echo=echo, pool_pre_ping=True)
+        # 15 connections, all kept: a pool that opened extra ones under load and closed them
+        # when they came back would pay a new connection for most requests of a busy worker.
+        engine = create_async_engine(url, echo=echo, pool_size=15, max_overflow=0)
+        _PingAfterIdle(engine).listen()
+        if database.get_driver_name() == "asyncpg":
+            _BeginAtFirstWrite().listen(engine)
+        return engine
     options: dict[str, Any] = {}
     if database.database not in {None, "", ":memory:"}:
         # A request waiting for the write lock keeps its connection: an unbounded pool lets
-        # reads open more instead of queueing behind writers (a file handle and a thread each).
+        # reads open more instead of queueing behind writers (a file handle and a thread each),
+        # and keeps 32 of them, so a busy worker does not reopen one for each request.
         options["max_overflow"] = -1
-    engine = create_async_engine(url, echo=echo, pool_pre_ping=True, **options)
+        options["pool_size"] = 32
+    # No pool_pre_ping: a file cannot go away between two requests as a server can.
+    engine = create_async_engine(url, echo=echo, **options)
     event.listen(engine.sync_engine, "connect", _configure_sqlite_connection)
     _SQLiteWriteQueue().listen(engine)
     return engine

@@ -1,10 +1,11 @@
 """Generic data access: one repository per model, queries only, never a commit."""
 
 from collections.abc import Mapping, Sequence
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.db.database import Base
 
@@ -17,6 +18,9 @@ class RepositoryBase(Generic[ModelT]):
     """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back."""
 
     model: type[ModelT]
+    # Loader options of every page read, e.g. selectinload(Model.links): relationships are
+    # lazy="raise", so what a response shows must be loaded with the rows.
+    loads: ClassVar[tuple[ExecutableOption, ...]] = ()
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
@@ -30,11 +34,34 @@ class RepositoryBase(Generic[ModelT]):
         statement = (
             select(self.model)
             .filter_by(**filters)
+            .options(*self.loads)
             .order_by(*inspect(self.model).primary_key)
             .offset(offset)
             .limit(limit)
         )
         return (await self.session.scalars(statement)).all()
+
+    async def page(
+        self, *, offset: int = 0, limit: int = 100, **filters: Any
+    ) -> tuple[Sequence[ModelT], int]:
+        """Return one page of rows matching `filters`, in primary key order, and their total.
+
+        One round trip: every row carries the total, counted by a window function.
+        """
+        total = func.count().over().label("total")
+        statement = (
+            select(self.model, total)
+            .filter_by(**filters)
+            .options(*self.loads)
+            .order_by(*inspect(self.model).primary_key)
+            .offset(offset)
+            .limit(limit)
+        )
+        rows = (await self.session.execute(statement)).all()
+        if not rows:
+            # An empty page carries no total: past the last page, it is counted apart.
+            return [], await self.count(**filters) if offset else 0
+        return [row[0] for row in rows], rows[0][1]
 
     async def count(self, **filters: Any) -> int:
         """Count the rows matching `filters`."""

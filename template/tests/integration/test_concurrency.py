@@ -13,7 +13,12 @@ import pytest
 from httpx import ASGITransport, AsyncClient, Response
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 
 from app.api import dependencies
 from app.core.security import create_access_token
@@ -157,3 +162,26 @@ async def test_a_connection_lost_in_the_middle_of_a_write_does_not_block_later_w
             connection.execute(insert(User).values(email=f"next@{DOMAIN}", hashed_password="-")),
             timeout=10,
         )
+
+
+async def test_a_request_that_finds_no_free_connection_in_time_is_told_to_retry(
+    engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One connection, and a short wait for it: the test holds it, so the request finds none.
+    url = engine.url.render_as_string(hide_password=False)
+    busy = create_async_engine(url, pool_size=1, max_overflow=0, pool_timeout=0.1)
+    monkeypatch.setattr(dependencies, "AsyncSessionLocal", async_sessionmaker(busy))
+    transport = ASGITransport(app=app, raise_app_exceptions=False)
+    try:
+        async with (
+            busy.connect() as held,
+            AsyncClient(transport=transport, base_url="http://test") as client,
+        ):
+            await held.execute(select(1))
+            response = await register(client, f"busy@{DOMAIN}")
+    finally:
+        await busy.dispose()
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "1"
+    assert response.json() == {"detail": "The service is busy; try again shortly"}

@@ -126,6 +126,18 @@ async def test_list_users_returns_a_page_and_the_total(
     assert [item["email"] for item in response.json()["items"]] == [superuser.email]
 
 
+async def test_a_page_past_the_last_row_is_empty_and_still_gives_the_total(
+    client: AsyncClient, user: User, superuser_token_headers: dict[str, str]
+) -> None:
+    response = await client.get(
+        "/api/v1/users/", headers=superuser_token_headers, params={"offset": 10, "limit": 5}
+    )
+
+    assert response.status_code == 200
+    assert response.json()["items"] == []
+    assert response.json()["total"] == 2
+
+
 async def test_list_users_caps_the_page_size(
     client: AsyncClient, superuser_token_headers: dict[str, str]
 ) -> None:

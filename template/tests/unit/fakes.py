@@ -40,6 +40,11 @@ class InMemoryUserRepository(UserRepository):
     async def count(self, **filters: Any) -> int:
         return len(await self.list(limit=len(self.rows), **filters))
 
+    async def page(
+        self, *, offset: int = 0, limit: int = 100, **filters: Any
+    ) -> tuple[Sequence[User], int]:
+        return await self.list(offset=offset, limit=limit, **filters), await self.count(**filters)
+
     async def add(self, obj: User) -> User:
         return self._store(obj)
 

@@ -1,9 +1,12 @@
+from contextlib import nullcontext
+
 import pytest
 
 from app.core.exceptions import BadRequestError, ConflictError, ForbiddenError, NotFoundError
 from app.core.security import verify_password
 from app.models.user import User
 from app.schemas.user import PasswordChange, UserCreate, UserUpdate, UserUpdateMe
+from app.services import user_service
 from app.services.user_service import UserService
 from tests.conftest import FAST_PASSWORD_HASH
 from tests.unit.fakes import InMemoryUserRepository
@@ -48,6 +51,38 @@ async def test_create_rejects_a_taken_email() -> None:
 
     with pytest.raises(ConflictError):
         await service.create(UserCreate(email="ann@example.com", password="password-123"))
+
+
+class QueryLog(InMemoryUserRepository):
+    """Records when the service first reads the database, beside the hashes."""
+
+    def __init__(self, steps: list[str], *users: User) -> None:
+        super().__init__(*users)
+        self.steps = steps
+
+    async def get_by_email(self, email: str) -> User | None:
+        self.steps.append("query")
+        return await super().get_by_email(email)
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["new-email", "taken-email"])
+async def test_create_hashes_before_it_queries_whether_the_email_is_taken(
+    taken: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The slow hash holds no database connection, and a taken email costs it too: same timing.
+    steps: list[str] = []
+
+    async def hash_password(password: str) -> str:
+        steps.append("hash")
+        return PASSWORD_HASH
+
+    monkeypatch.setattr(user_service, "hash_password", hash_password)
+    service = UserService(QueryLog(steps, *([make_user()] if taken else [])))
+
+    with pytest.raises(ConflictError) if taken else nullcontext():
+        await service.create(UserCreate(email="ann@example.com", password="password-123"))
+
+    assert steps == ["hash", "query"]
 
 
 async def test_get_raises_not_found_for_an_unknown_id() -> None:
