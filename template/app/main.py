@@ -75,6 +75,7 @@ if settings.CORS_ORIGINS:
     )
 app.add_middleware(SecurityHeadersMiddleware)
 
+
 @app.exception_handler(AppError)
 async def handle_app_error(_request: Request, exc: AppError) -> JSONResponse:
     """Turn an application error into its HTTP response."""
