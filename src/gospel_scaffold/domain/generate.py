@@ -189,7 +189,7 @@ def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
     if many:
         imports["collections.abc"] = {"Collection", "Sequence"}
         imports["typing"] = {"Any"}
-        imports["sqlalchemy"] = {"select"}
+        imports["sqlalchemy"] = {"Select", "select"}
         imports["sqlalchemy.orm"] = {"selectinload"}
     for target in targets:
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
