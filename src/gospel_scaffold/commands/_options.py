@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-__all__ = ["DryRunOption", "JsonOption", "ProjectOption"]
+__all__ = ["DryRunOption", "ForceMergeOption", "JsonOption", "ProjectOption"]
 
 ProjectOption = Annotated[
     Path,
@@ -32,5 +32,15 @@ JsonOption = Annotated[
         "--json",
         help="Print the result as JSON for scripts. It still applies the change; add "
         "--dry-run to only preview it.",
+    ),
+]
+
+# add-field and remove-field: a three-way merge of your edits with gospel's change.
+ForceMergeOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Where your edits of a generated file conflict with the change, take gospel's "
+        "version of that file (your edits in it are lost).",
     ),
 ]

@@ -7,10 +7,15 @@ from typing import Annotated
 
 import typer
 
-from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
+from gospel_scaffold.commands._options import (
+    DryRunOption,
+    ForceMergeOption,
+    JsonOption,
+    ProjectOption,
+)
 from gospel_scaffold.commands._output import QuietOption, VerboseOption
 
-__all__ = ["EXAMPLES", "ForceMergeOption", "command"]
+__all__ = ["EXAMPLES", "command"]
 
 EXAMPLES = """\
 gospel add-field payments note:text:null                  # existing rows get NULL
@@ -18,15 +23,6 @@ gospel add-field payments currency:str:3:default=EUR      # existing rows get EU
 gospel add-field payments payer:ref:users:null tags:refs:tags
 gospel add-field payments due:date:null --dry-run         # preview the diff, write nothing
 """
-
-ForceMergeOption = Annotated[
-    bool,
-    typer.Option(
-        "--force",
-        help="Where your edits of a generated file conflict with the change, take gospel's "
-        "version of that file (your edits in it are lost).",
-    ),
-]
 
 
 def command(

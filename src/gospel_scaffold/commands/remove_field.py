@@ -7,9 +7,13 @@ from typing import Annotated
 
 import typer
 
-from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
+from gospel_scaffold.commands._options import (
+    DryRunOption,
+    ForceMergeOption,
+    JsonOption,
+    ProjectOption,
+)
 from gospel_scaffold.commands._output import QuietOption, VerboseOption
-from gospel_scaffold.commands.add_field import ForceMergeOption
 
 __all__ = ["EXAMPLES", "command"]
 
