@@ -188,8 +188,7 @@ def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
     targets = _many_targets(views)
     if many:
         imports["collections.abc"] = {"Collection", "Sequence"}
-        imports["typing"] = {"Any"}
-        imports["sqlalchemy"] = {"Select", "select"}
+        imports["sqlalchemy"] = {"select"}
         imports["sqlalchemy.orm"] = {"selectinload"}
     for target in targets:
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)

@@ -2,10 +2,11 @@
 
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.base import ExecutableOption
 
 from app.db.database import Base
 
@@ -17,21 +18,22 @@ ModelT = TypeVar("ModelT", bound=Base)
 class RepositoryBase(Generic[ModelT]):
     """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back.
 
-    The queries of every request (a row by id, a page) are statements built once per model and
-    run with their values as parameters: building a statement and its cache key costs more
-    CPU than running it on a pooled connection.
+    The queries of every request (a row by id, a page) are statements built once per
+    repository and run with their values as parameters: building a statement and its cache key
+    costs more CPU than running it on a pooled connection.
     """
 
     model: type[ModelT]
+    # Loader options of every page read, e.g. selectinload(Model.links): relationships are
+    # lazy="raise", so what a response shows must be loaded with the rows.
+    loads: ClassVar[tuple[ExecutableOption, ...]] = ()
 
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
     async def get(self, id_: int) -> ModelT | None:
         """Return the row with this primary key, or None."""
-        row: ModelT | None = await self.session.scalar(
-            _cached_get_statement(self.model), {"id": id_}
-        )
+        row: ModelT | None = await self.session.scalar(_get_statement(self.model), {"id": id_})
         return row
 
     async def list(self, *, offset: int = 0, limit: int = 100, **filters: Any) -> Sequence[ModelT]:
@@ -39,6 +41,7 @@ class RepositoryBase(Generic[ModelT]):
         statement = (
             select(self.model)
             .filter_by(**filters)
+            .options(*self.loads)
             .order_by(*inspect(self.model).primary_key)
             .offset(offset)
             .limit(limit)
@@ -52,7 +55,8 @@ class RepositoryBase(Generic[ModelT]):
 
         One round trip: every row carries the total, counted by a window function.
         """
-        statement = self._page_statement(
+        statement = _page_statement(
+            type(self),
             tuple(sorted(name for name, value in filters.items() if value is not None)),
             tuple(sorted(name for name, value in filters.items() if value is None)),
         )
@@ -65,13 +69,6 @@ class RepositoryBase(Generic[ModelT]):
             # An empty page carries no total: past the last page, it is counted apart.
             return [], await self.count(**filters) if offset else 0
         return [row[0] for row in rows], rows[0][1]
-
-    def _page_statement(self, equal: tuple[str, ...], null: tuple[str, ...]) -> Select[Any, int]:
-        """The page query: columns named in `equal` equal their parameter, those in `null` are null.
-
-        Overridden to add loader options (the relationships the API shows).
-        """
-        return _cached_page_statement(self.model, equal, null)
 
     async def count(self, **filters: Any) -> int:
         """Count the rows matching `filters`."""
@@ -98,20 +95,29 @@ class RepositoryBase(Generic[ModelT]):
 
 
 @cache
-def _cached_get_statement(model: type[Base]) -> Select[Any]:
+def _get_statement(model: type[Base]) -> Select[Any]:
     (primary_key,) = inspect(model).primary_key
     return select(model).where(primary_key == bindparam("id"))
 
 
-@cache
-def _cached_page_statement(
-    model: type[Base], equal: tuple[str, ...], null: tuple[str, ...]
+# By repository class, which names the model and `loads`, and by the columns filtered on.
+_page_statements: dict[tuple[type[Any], tuple[str, ...], tuple[str, ...]], Select[Any, int]] = {}
+
+
+def _page_statement(
+    repository: type[RepositoryBase[Any]], equal: tuple[str, ...], null: tuple[str, ...]
 ) -> Select[Any, int]:
-    return (
-        select(model, func.count().over().label("total"))
-        .where(*(getattr(model, name) == bindparam(f"filter_{name}") for name in equal))
-        .where(*(getattr(model, name).is_(None) for name in null))
-        .order_by(*inspect(model).primary_key)
-        .offset(bindparam("page_offset"))
-        .limit(bindparam("page_limit"))
-    )
+    # Columns named in `equal` equal their parameter, those in `null` are null.
+    key = (repository, equal, null)
+    if key not in _page_statements:
+        model = repository.model
+        _page_statements[key] = (
+            select(model, func.count().over().label("total"))
+            .where(*(getattr(model, name) == bindparam(f"filter_{name}") for name in equal))
+            .where(*(getattr(model, name).is_(None) for name in null))
+            .options(*repository.loads)
+            .order_by(*inspect(model).primary_key)
+            .offset(bindparam("page_offset"))
+            .limit(bindparam("page_limit"))
+        )
+    return _page_statements[key]
