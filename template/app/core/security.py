@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 import jwt
@@ -101,12 +101,22 @@ def create_access_token(user: "User", expires_delta: timedelta | None = None) ->
 def decode_access_token(token: str) -> TokenPayload | None:
     """Return the claims of a valid token, or None when it is forged, expired or malformed."""
     try:
-        claims = jwt.decode(
-            token,
-            settings.SECRET_KEY,
-            algorithms=[settings.ALGORITHM],  # a fixed list: the token cannot choose "none"
-            options={"require": ["exp", "iat", "sub"]},
-        )
-        return TokenPayload.model_validate(claims)
+        payload = _verified_claims(token, settings.SECRET_KEY, settings.ALGORITHM)
     except (jwt.InvalidTokenError, ValidationError):
         return None
+    # Checked at each use, as a cached token's signature is not: it expires on time.
+    return payload if payload.exp > datetime.now(UTC) else None
+
+
+# A client sends the same token with each request: its signature and claims are checked once
+# per process and key, then kept. Only valid tokens are kept (an error is not cached), so
+# forged ones cannot fill the cache; the owner's fingerprint is still checked at each use.
+@lru_cache(maxsize=4096)
+def _verified_claims(token: str, key: str, algorithm: str) -> TokenPayload:
+    claims = jwt.decode(
+        token,
+        key,
+        algorithms=[algorithm],  # a fixed list: the token cannot choose "none"
+        options={"require": ["exp", "iat", "sub"], "verify_exp": False},
+    )
+    return TokenPayload.model_validate(claims)

@@ -1,9 +1,10 @@
 """Generic data access: one repository per model, queries only, never a commit."""
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Select, bindparam, func, inspect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -15,7 +16,12 @@ ModelT = TypeVar("ModelT", bound=Base)
 
 
 class RepositoryBase(Generic[ModelT]):
-    """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back."""
+    """Typed queries for `model`; the request boundary (`get_db`) commits or rolls back.
+
+    The queries of every request (a row by id, a page) are statements built once per
+    repository and run with their values as parameters: building a statement and its cache key
+    costs more CPU than running it on a pooled connection.
+    """
 
     model: type[ModelT]
     # Loader options of every page read, e.g. selectinload(Model.links): relationships are
@@ -27,7 +33,8 @@ class RepositoryBase(Generic[ModelT]):
 
     async def get(self, id_: int) -> ModelT | None:
         """Return the row with this primary key, or None."""
-        return await self.session.get(self.model, id_)
+        row: ModelT | None = await self.session.scalar(_get_statement(self.model), {"id": id_})
+        return row
 
     async def list(self, *, offset: int = 0, limit: int = 100, **filters: Any) -> Sequence[ModelT]:
         """Return one page of rows matching `filters` (column=value), in primary key order."""
@@ -48,16 +55,16 @@ class RepositoryBase(Generic[ModelT]):
 
         One round trip: every row carries the total, counted by a window function.
         """
-        total = func.count().over().label("total")
-        statement = (
-            select(self.model, total)
-            .filter_by(**filters)
-            .options(*self.loads)
-            .order_by(*inspect(self.model).primary_key)
-            .offset(offset)
-            .limit(limit)
+        statement = _page_statement(
+            type(self),
+            tuple(sorted(name for name, value in filters.items() if value is not None)),
+            tuple(sorted(name for name, value in filters.items() if value is None)),
         )
-        rows = (await self.session.execute(statement)).all()
+        parameters = {
+            f"filter_{name}": value for name, value in filters.items() if value is not None
+        }
+        parameters |= {"page_offset": offset, "page_limit": limit}
+        rows = (await self.session.execute(statement, parameters)).all()
         if not rows:
             # An empty page carries no total: past the last page, it is counted apart.
             return [], await self.count(**filters) if offset else 0
@@ -85,3 +92,32 @@ class RepositoryBase(Generic[ModelT]):
         """Delete `obj`."""
         await self.session.delete(obj)
         await self.session.flush()
+
+
+@cache
+def _get_statement(model: type[Base]) -> Select[Any]:
+    (primary_key,) = inspect(model).primary_key
+    return select(model).where(primary_key == bindparam("id"))
+
+
+# By repository class, which names the model and `loads`, and by the columns filtered on.
+_page_statements: dict[tuple[type[Any], tuple[str, ...], tuple[str, ...]], Select[Any, int]] = {}
+
+
+def _page_statement(
+    repository: type[RepositoryBase[Any]], equal: tuple[str, ...], null: tuple[str, ...]
+) -> Select[Any, int]:
+    # Columns named in `equal` equal their parameter, those in `null` are null.
+    key = (repository, equal, null)
+    if key not in _page_statements:
+        model = repository.model
+        _page_statements[key] = (
+            select(model, func.count().over().label("total"))
+            .where(*(getattr(model, name) == bindparam(f"filter_{name}") for name in equal))
+            .where(*(getattr(model, name).is_(None) for name in null))
+            .options(*repository.loads)
+            .order_by(*inspect(model).primary_key)
+            .offset(bindparam("page_offset"))
+            .limit(bindparam("page_limit"))
+        )
+    return _page_statements[key]

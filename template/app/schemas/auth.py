@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.schemas.common import INT32_MAX, NO_NUL
 from app.schemas.user import Email
@@ -60,6 +60,9 @@ class TokenErrorResponse(BaseModel):
 
 class TokenPayload(BaseModel):
     """The claims of a decoded access token."""
+
+    # Frozen: one decoded token is shared by the requests that send it (core.security).
+    model_config = ConfigDict(frozen=True)
 
     # A user id as the users table stores it; anything else is a forged or foreign token.
     sub: Annotated[int, Field(ge=1, le=INT32_MAX)]

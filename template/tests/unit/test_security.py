@@ -1,7 +1,7 @@
 import asyncio
 import threading
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 import jwt
 import pytest
@@ -127,6 +127,31 @@ def test_the_credentials_fingerprint_ignores_profile_changes() -> None:
 
 def test_expired_token_is_rejected() -> None:
     token = create_access_token(make_user(), expires_delta=timedelta(seconds=-1))
+
+    assert decode_access_token(token) is None
+
+
+def test_a_token_accepted_before_still_expires_on_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    token = create_access_token(make_user(), expires_delta=timedelta(minutes=5))
+    assert decode_access_token(token) is not None  # verified, and kept
+
+    class SixMinutesLater(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> "SixMinutesLater":
+            return cls.fromtimestamp(time.time() + 360, tz)
+
+    monkeypatch.setattr(security, "datetime", SixMinutesLater)
+
+    assert decode_access_token(token) is None
+
+
+def test_a_token_accepted_before_is_rejected_once_the_key_changes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    token = create_access_token(make_user())
+    assert decode_access_token(token) is not None
+
+    monkeypatch.setattr(settings, "SECRET_KEY", "a-new-key-that-is-long-enough-for-hs256")
 
     assert decode_access_token(token) is None
 
