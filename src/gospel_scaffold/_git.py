@@ -25,7 +25,7 @@ def require_git() -> str:
 
 
 def _run(
-    cwd: Path, args: tuple[str, ...], config: Mapping[str, str] | None
+    cwd: Path, args: tuple[str, ...], config: Mapping[str, str] | None, stdin: str | None = None
 ) -> subprocess.CompletedProcess[str]:
     # --no-optional-locks: reading a repository (status) never takes its index lock, so gospel
     # cannot make a concurrent git command in the same repository fail.
@@ -33,23 +33,31 @@ def _run(
     for key, value in (config or {}).items():
         options += ["-c", f"{key}={value}"]
     return subprocess.run(
-        [require_git(), *options, *args], cwd=cwd, capture_output=True, text=True, check=False
+        [require_git(), *options, *args],
+        cwd=cwd,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
-def git(cwd: Path, *args: str, config: Mapping[str, str] | None = None) -> str:
+def git(
+    cwd: Path, *args: str, config: Mapping[str, str] | None = None, stdin: str | None = None
+) -> str:
     """Run ``git ARGS`` in ``cwd`` and return its standard output.
 
     Args:
         cwd: The directory to run in.
         *args: The git subcommand and its arguments.
         config: ``-c KEY=VALUE`` settings for this one command.
+        stdin: Text to pass on standard input.
 
     Raises:
         ToolMissingError: git is not on PATH.
         ProjectError: git failed; the message carries git's own error.
     """
-    done = _run(cwd, args, config)
+    done = _run(cwd, args, config, stdin)
     if done.returncode != 0:
         detail = (done.stderr or done.stdout).strip().splitlines()
         reason = detail[-1] if detail else f"exit status {done.returncode}"

@@ -55,8 +55,8 @@ CLEAN_PROJECT: dict[str, str] = {
             pass
 
 
-        from app.models.user import User  # noqa: E402, F401
-        from app.models.payments import Payment  # noqa: E402, F401
+        from app.models import user  # noqa: E402, F401
+        from app.models import payments  # noqa: E402, F401
     """,
     "app/models/__init__.py": "",
     "app/models/user.py": """

@@ -68,7 +68,8 @@ def test_data_changes_an_answer_and_a_wrong_one_is_one_line(
 
     assert_one_line_error(wrong, "deploy", "helm", exit_code=1)
     assert changed.returncode == 0, changed.stderr
-    assert f"from template {V2} to {V2}" in changed.stdout
+    # Same version, another answer: the report names the version it stays at.
+    assert f"shop-api (template {V2})" in changed.stdout
     assert "deploy/kubernetes/base/deployment.yaml" in changed.stdout
 
 
@@ -121,6 +122,22 @@ def test_outside_a_project_is_an_error(run_gospel, assert_one_line_error, tmp_pa
 
 def _describe(repo: Path) -> str:
     return run_git(repo, "describe", "--tags", "--always").strip()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--no-template", "--no-domains"], "leave nothing to update"),
+        (["--no-domains", "--domain", "payments"], "--no-domains skips all"),
+        (["--no-template", "-d", "deploy=kubernetes"], "-d changes a template answer"),
+    ],
+)
+def test_options_that_contradict_each_other_are_refused_before_anything_is_read(
+    options: list[str], message: str, run_gospel, assert_one_line_error, tmp_path: Path
+) -> None:
+    result = run_gospel("update", *options, cwd=tmp_path)
+
+    assert_one_line_error(result, message, exit_code=2)
 
 
 def test_project_from_a_gospel_checkout_updates_to_its_newer_commits(
@@ -212,5 +229,5 @@ def test_update_shows_progress_on_a_terminal(
     )
 
     assert terminal.wait() == 0, terminal.output
-    assert "Updating the project with copier" in terminal.output
+    assert "Updating the project" in terminal.output
     assert f"from template {V1} to {V2}" in terminal.plain_output

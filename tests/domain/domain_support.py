@@ -143,6 +143,7 @@ def add_tenants_by_hand(project: Path, *, model: str = TENANT_MODEL) -> None:
         TENANT_MIGRATION
     )
     database = project / "app/db/database.py"
-    user = "from app.models.user import User  # noqa: E402, F401\n"
-    tenant = "from app.models.tenant import Tenant  # noqa: E402, F401\n"
-    database.write_text(database.read_text().replace(user, tenant + user))
+    registry = "from app.models import user  # noqa: E402, F401\n"
+    database.write_text(
+        database.read_text().replace(registry, registry.replace("user", "tenant, user"))
+    )

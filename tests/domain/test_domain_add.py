@@ -34,13 +34,14 @@ def test_the_plan_covers_the_gospel_checklist_and_writes_nothing(project: Path) 
         ("update", "app/api/routes/__init__.py"),
         ("update", "app/db/database.py"),
         ("update", "app/models/user.py"),
-        ("create", plan.changes[8].path),
+        ("update", "README.md"),
+        ("create", plan.changes[9].path),
         ("create", "tests/unit/test_customers_service.py"),
         ("create", "tests/integration/test_customers_routes.py"),
         ("create", ".gospel/domains/customers.json"),
     ]
-    assert plan.changes[8].path.startswith("migrations/versions/")
-    assert plan.changes[8].path.endswith("_create_customers_table.py")
+    assert plan.changes[9].path.startswith("migrations/versions/")
+    assert plan.changes[9].path.endswith("_create_customers_table.py")
     texts = [item.text for item in plan.checklist]
     assert texts[0] == "Create app/models/customers.py with table definition"
     assert "Import and add router to app/api/routes/__init__.py" in texts
@@ -65,7 +66,12 @@ def test_apply_writes_the_slice_and_records_it(project: Path) -> None:
     assert "app/models/payments.py" in record.files
     assert [m.operation for m in record.migrations] == ["create-table"]
     assert (project / record.migration["path"]).is_file()
-    assert {edit.kind for edit in record.edits} == {"router", "model_registry", "back_populates"}
+    assert {edit.kind for edit in record.edits} == {
+        "router",
+        "model_registry",
+        "back_populates",
+        "api_table",
+    }
     customers_revision = load_record(project, "customers")
     assert customers_revision is not None
     assert record.migration["down_revision"] == customers_revision.migration["revision"]
@@ -140,7 +146,12 @@ def test_a_reference_to_a_registered_hand_written_model_is_generated(project: Pa
 @pytest.mark.parametrize(
     ("change", "specs", "message"),
     [
-        ("unregistered", ["tenant:ref:tenants"], "is not in the model registry; add `from app"),
+        (
+            "unregistered",
+            ["tenant:ref:tenants"],
+            "is not in the model registry; add tenant to `from app.models import ...` at the "
+            "bottom of app/db/database.py",
+        ),
         ("uuid key", ["tenant:ref:tenants"], "has no integer primary key `id` alone"),
         ("no repository", ["tenant:ref:tenants"], "app/repositories has none; add one"),
         ("foreign key", ["partners:refs:tenants"], "region_id (a foreign key to regions)"),
@@ -166,11 +177,7 @@ def test_a_hand_written_model_gospel_cannot_serve_is_refused_with_the_reason(
     add_tenants_by_hand(project, model=model)
     if change == "unregistered":
         database = project / "app/db/database.py"
-        database.write_text(
-            database.read_text().replace(
-                "from app.models.tenant import Tenant  # noqa: E402, F401\n", ""
-            )
-        )
+        database.write_text(database.read_text().replace("import tenant, user", "import user"))
     if change == "no repository":
         (project / "app/repositories/tenant_repository.py").unlink()
     before = snapshot(project)
@@ -238,7 +245,10 @@ def test_dry_run_diff_shows_new_files_and_edits(project: Path) -> None:
         "-from app.api.routes import auth, users\n"
         "+from app.api.routes import auth, customers, users\n" in diff
     )
-    assert "+from app.models.customers import Customer  # noqa: E402, F401\n" in diff
+    assert (
+        "-from app.models import user  # noqa: E402, F401\n"
+        "+from app.models import customers, user  # noqa: E402, F401\n" in diff
+    )
 
 
 def test_the_json_plan_has_the_documented_shape(project: Path) -> None:

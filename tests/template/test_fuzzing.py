@@ -9,6 +9,8 @@ on the operations that change the caller's own credentials (they revoke that tok
 
 from __future__ import annotations
 
+import json
+import re
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -114,3 +116,23 @@ def test_the_fuzzer_finds_nothing_on_postgresql(
     url = asyncpg_url(postgres_database)
     with serve_with_accounts(generated_venv, fuzz_project, url, tmp_path) as app:
         _fuzz_every_way(app, tmp_path)
+
+
+def test_the_openapi_document_names_no_internals(
+    fuzz_project: Path, generated_venv: GeneratedVenv
+) -> None:
+    # Docstrings become descriptions: an API reader must not meet `Payment.status` there.
+    script = (
+        "import json\nfrom app.main import app\n"
+        "print(json.dumps(app.openapi()['components']['schemas']))"
+    )
+    done = generated_venv.run("python", "-c", script, cwd=fuzz_project)
+    assert done.returncode == 0, done.stderr
+    schemas = json.loads(done.stdout)
+    enums = {name: schema for name, schema in schemas.items() if "enum" in schema}
+
+    assert enums
+    for name, schema in enums.items():
+        description = schema.get("description", "")
+        assert description.startswith("The "), (name, description)
+        assert not re.search(r"`|\b[A-Z]\w*\.\w+", description), (name, description)

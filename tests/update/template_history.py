@@ -13,6 +13,12 @@ and tags two versions:
 
 ``gospel_checkout`` is gospel itself (package, ``copier.yml``, ``template/``) as a git checkout,
 for running gospel the way an editable install of a clone does.
+
+:func:`patch_domain_templates` makes "the next gospel" of generated domains: the module
+docstring of every service changes, every model's ``__repr__`` changes (and the unit test that
+reads it) and every domain's route tests gain a test. Tests render with such a copy through
+``GOSPEL_DOMAIN_TEMPLATES`` (:func:`next_domain_templates`), and the wheel test ships it in its
+second release.
 """
 
 from __future__ import annotations
@@ -100,6 +106,42 @@ def apply_v2(repo: Path) -> None:
             "    when: \"{{ _stage == 'after' }}\"\n"
             f'    command: ["{{{{ _copier_python }}}}", "-c", "{mover}"]\n'
         )
+
+
+DOMAIN_TEMPLATES = REPO_ROOT / "src" / "gospel_scaffold" / "domain" / "templates"
+NEXT_SERVICE_DOCSTRING = "The business rules of"
+NEXT_TEST = "test_reading_an_id_no_row_has_is_404"
+
+
+def patch_domain_templates(templates: Path) -> None:
+    """Turn the domain templates in ``templates`` into those of "the next gospel"."""
+    service = templates / "service.py.jinja"
+    _replace(service, r'\A"""Business rules of', f'"""{NEXT_SERVICE_DOCSTRING}')
+    _replace(
+        templates / "model.py.jinja",
+        r'(def __repr__\(self\) -> str:\n\s+)return f"[^\n]*"$',
+        r'\g<1>return f"<{{ names.class_name }} {self.id!r}>"',
+    )
+    _replace(
+        templates / "test_service.py.jinja",
+        r'(assert repr\(\{\{ var \}\}\) == )f"[^\n]*"$',
+        r'\g<1>f"<{{ names.class_name }} { {{- var }}.id!r}>"',
+    )
+    _replace(
+        templates / "test_routes.py.jinja",
+        r"(?s)^(async def test_requests_without_a_token_are_401\(.*?\n\n)\n",
+        "\\g<1>\n"
+        f"async def {NEXT_TEST}(client: AsyncClient, user: User) -> None:\n"
+        '    response = await client.get(f"{URL}{2**31 - 1}", headers=_headers(user))\n\n'
+        "    assert response.status_code == 404\n\n\n",
+    )
+
+
+def next_domain_templates(dest: Path) -> Path:
+    """A copy of gospel's domain templates in ``dest``, made "the next gospel"'s."""
+    shutil.copytree(DOMAIN_TEMPLATES, dest, ignore=shutil.ignore_patterns("__pycache__"))
+    patch_domain_templates(dest)
+    return dest
 
 
 _CACHES = shutil.ignore_patterns(
@@ -256,8 +298,9 @@ def _add_domain_by_hand(root: Path) -> list[str]:
     )
     database = root / "app" / "db" / "database.py"
     database.write_text(
-        database.read_text(encoding="utf-8")
-        + "from app.models.payments import Payment  # noqa: E402, F401\n",
+        database.read_text(encoding="utf-8").replace(
+            "from app.models import user", "from app.models import payments, user"
+        ),
         encoding="utf-8",
     )
     routes = root / "app" / "api" / "routes" / "payments.py"

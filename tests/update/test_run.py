@@ -81,7 +81,7 @@ def test_update_keeps_user_edits_domain_and_migrations_and_brings_template_chang
     assert main.endswith(USER_HELPER)
     for path, content in domain_contents.items():
         assert (root / path).read_bytes() == content, path
-    assert "from app.models.payments import Payment" in (
+    assert "from app.models import payments, user  # noqa: E402, F401" in (
         root / "app" / "db" / "database.py"
     ).read_text(encoding="utf-8")
     routes = (root / "app" / "api" / "routes" / "__init__.py").read_text(encoding="utf-8")

@@ -2,11 +2,13 @@
 
 Builds two releases of this repository on a throwaway copy (tagged ``v1.0.0`` and, with
 template changes, ``v2.0.0``) as ``uv build`` does for a release: an sdist, then the wheel built
-from that sdist. The source is then deleted. The first wheel is installed in a fresh venv; its
-``gospel new`` makes a project whose pre-commit hook runs ``gospel check`` pinned to 1.0.0, and
-that hook is run against the wheel served from a local package index, as it will be from PyPI
-on release day. The venv is then upgraded to the second wheel without network, and
-``gospel update`` moves the project (and its pin) to v2.
+from that sdist; the second also ships changed domain templates ("the next gospel"). The source
+is then deleted. The first wheel is installed in a fresh venv; its ``gospel new`` makes a project
+whose pre-commit hook runs ``gospel check`` pinned to 1.0.0, and that hook is run against the
+wheel served from a local package index, as it will be from PyPI on release day. The first wheel
+also adds a domain, which the user edits. The venv is then upgraded to the second wheel without
+network, and ``gospel update`` moves the project (and its pin) to v2 and the domain to the
+second wheel's templates, its edit kept: the base of that merge comes from git alone.
 """
 
 from __future__ import annotations
@@ -24,12 +26,14 @@ from pathlib import Path
 import pytest
 import yaml  # type: ignore[import-untyped]
 from update.template_history import (
+    NEXT_SERVICE_DOCSTRING,
     REPO_ROOT,
     V1,
     V2,
     V2_LIMITS,
     apply_v2,
     commit_all,
+    patch_domain_templates,
     run_git,
 )
 
@@ -56,6 +60,8 @@ _NO_NETWORK = {
     "ALL_PROXY": "http://127.0.0.1:9",
     "GIT_ALLOW_PROTOCOL": "file",
 }
+
+_MY_METHOD = '    async def vip_count(self) -> int:\n        """Mine."""\n        return 0\n\n'
 
 
 def _uv() -> str:
@@ -129,6 +135,7 @@ def test_released_wheel_creates_checks_and_updates_projects_with_no_source_aroun
     commit_all(source, "gospel 1.0.0", V1)
     sdist_v1, wheel_v1 = _build_release(source, tmp_path / "dist-v1", env)
     apply_v2(source)
+    patch_domain_templates(source / "src" / "gospel_scaffold" / "domain" / "templates")
     commit_all(source, "gospel 2.0.0", V2)
     _, wheel_v2 = _build_release(source, tmp_path / "dist-v2", env)
     assert sdist_v1.name == "gospel_scaffold-1.0.0.tar.gz"
@@ -171,9 +178,16 @@ def test_released_wheel_creates_checks_and_updates_projects_with_no_source_aroun
     checked = _run(shlex.split(entry), root, hook_env)
     assert "No gospel violations" in checked.stdout
 
+    _run([gospel, "add-domain", "customers", "name:str:100"], root, offline)
+    commit_all(root, "Add customers")
     main = root / "app" / "main.py"
     main.write_text(main.read_text(encoding="utf-8") + "\nOURS = True\n", encoding="utf-8")
-    commit_all(root, "Our edit")
+    service = root / "app" / "services" / "customers_service.py"
+    mine = "    async def delete("
+    service.write_text(
+        service.read_text(encoding="utf-8").replace(mine, _MY_METHOD + mine, 1), encoding="utf-8"
+    )
+    commit_all(root, "Our edits")
 
     _run(
         [
@@ -202,6 +216,12 @@ def test_released_wheel_creates_checks_and_updates_projects_with_no_source_aroun
     assert f"_commit: {V2}" in answers
     assert (root / V2_LIMITS).is_file()
     assert main.read_text(encoding="utf-8").endswith("\nOURS = True\n")
+    # The domain made by 1.0.0 is what 2.0.0 generates, with the method the user added.
+    assert "Domains brought to this gospel: customers" in done.stdout
+    customers = service.read_text(encoding="utf-8")
+    assert customers.startswith(f'"""{NEXT_SERVICE_DOCSTRING} customers."""')
+    assert _MY_METHOD in customers
+    assert '"generator": "2.0.0"' in (root / ".gospel/domains/customers.json").read_text()
     # The update moved the pin to the release the project now matches.
     assert _hook_entry(root, "gospel-check") == 'uvx --from "gospel-scaffold==2.0.0" gospel check'
     assert "gospel-scaffold==2.0.0" in _ci_step(root, "Architecture rules")

@@ -245,7 +245,7 @@ _RULE_LIST = (
         "A model is not imported by the model registry, so Alembic misses its table (the "
         "gospel's Rule 1).",
         "Import the model in the module that registers every model (app/db/database.py in a "
-        "gospel project): `from app.models.<module> import <Model>  # noqa: E402, F401`.",
+        "gospel project): `from app.models import <module>  # noqa: E402, F401`.",
     ),
     Rule(
         "GOS202",

@@ -1,4 +1,4 @@
-"""``gospel update``: bring a generated project to a newer template version."""
+"""``gospel update``: bring a generated project to a newer template version, and its domains."""
 
 from __future__ import annotations
 
@@ -17,7 +17,12 @@ from gospel_scaffold.commands._output import (
     progress,
     verbosity,
 )
-from gospel_scaffold.errors import AbortedError, UpdateConflictError, VerifyFailedError
+from gospel_scaffold.errors import (
+    AbortedError,
+    InvalidInputError,
+    UpdateConflictError,
+    VerifyFailedError,
+)
 
 if TYPE_CHECKING:
     from gospel_scaffold.update.run import UpdateResult
@@ -26,9 +31,11 @@ if TYPE_CHECKING:
 __all__ = ["EXAMPLES", "ConflictStyle", "command", "to_json"]
 
 EXAMPLES = """\
-gospel update                      # to the template version this gospel ships
-gospel update --dry-run            # what would change, in a throw-away clone
+gospel update                      # the template and every domain, to this gospel
+gospel update --dry-run            # what would change (with the diff), in a throw-away clone
 gospel update --verify             # then run the project's ruff, mypy and pytest
+gospel update --domain payments    # the template and one domain (repeat for more)
+gospel update --no-template        # the domains only
 gospel update --to v0.2.0 --conflict rej
 gospel update -d deploy=kubernetes  # change an answer: add deploy/kubernetes/
 """
@@ -72,6 +79,36 @@ def command(
             help="Run the project's own CI checks (ruff, mypy, pytest) after the update.",
         ),
     ] = False,
+    domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--domain",
+            help="Bring only this generated domain to this gospel (repeat for several).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    skip_domain: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skip-domain",
+            help="Leave this generated domain as it is (repeat for several).",
+            metavar="NAME",
+            show_default=False,
+        ),
+    ] = None,
+    no_domains: Annotated[
+        bool,
+        typer.Option("--no-domains", help="Update the template only; leave every domain as it is."),
+    ] = False,
+    no_template: Annotated[
+        bool,
+        typer.Option(
+            "--no-template",
+            help="Update the domains only; leave the template where it is (also for a project "
+            "copier cannot update).",
+        ),
+    ] = False,
     data: Annotated[
         list[str] | None,
         typer.Option(
@@ -103,17 +140,25 @@ def command(
     quiet: QuietOption = False,
     verbose: VerboseOption = False,
 ) -> None:
-    """Update the project to a newer template version, keeping your changes.
+    """Update the project to a newer template version and its domains to this gospel.
 
-    Refuses a git tree with uncommitted changes. Exits 3 and names the files when conflicts
-    remain to be resolved, 4 when --verify finds a failing check.
+    Your changes are kept: each generated domain file gets gospel's change merged in three ways,
+    as copier does for the template. Refuses a git tree with uncommitted changes. Exits 3 and
+    names the files when conflicts remain to be resolved, 4 when --verify finds a failing check.
     """
+    from gospel_scaffold.domain.upgrade import DomainSelection
     from gospel_scaffold.new_project import parse_data
     from gospel_scaffold.update.run import update_project
 
+    if no_template and no_domains:
+        raise InvalidInputError("--no-template and --no-domains leave nothing to update")
+    if no_domains and (domain or skip_domain):
+        raise InvalidInputError("--domain and --skip-domain choose domains; --no-domains skips all")
+    if no_template and data:
+        raise InvalidInputError("-d changes a template answer; --no-template leaves the template")
     answers = parse_data(data or [])
     try:
-        with progress("Updating the project with copier"):
+        with progress("Updating the project"):
             result = update_project(
                 project,
                 to=to,
@@ -121,6 +166,9 @@ def command(
                 conflict=conflict.value,
                 trust=trust,
                 quiet=not verbosity().verbose,
+                template=not no_template,
+                domains=DomainSelection(tuple(domain or ()), tuple(skip_domain or ())),
+                with_domains=not no_domains,
                 data=answers,
             )
     except KeyboardInterrupt:
@@ -151,8 +199,9 @@ def to_json(result: UpdateResult, checks: list[CheckRun] | None = None) -> dict[
     """The ``gospel update --json`` document.
 
     Keys: ``project``, ``source``, ``from``, ``to``, ``dry_run``, ``up_to_date``, ``changed``,
-    ``conflicts``, ``kept_migrations``, ``new_migrations`` and ``checks`` (``--verify``: each
-    with ``command`` and ``passed``).
+    ``conflicts``, ``kept_migrations``, ``new_migrations``, ``domains`` (the domains brought to
+    this gospel), ``schema_changes`` and ``notes`` (lines to read), ``diff`` (``--dry-run``
+    only, else empty) and ``checks`` (``--verify``: each with ``command`` and ``passed``).
     """
     return {
         "project": str(result.root),
@@ -165,6 +214,10 @@ def to_json(result: UpdateResult, checks: list[CheckRun] | None = None) -> dict[
         "conflicts": list(result.conflicts),
         "kept_migrations": list(result.kept_migrations),
         "new_migrations": list(result.new_migrations),
+        "domains": list(result.domains),
+        "schema_changes": list(result.schema_changes),
+        "notes": list(result.notes),
+        "diff": result.diff,
         "checks": [
             {"command": " ".join(run.command), "passed": run.passed} for run in checks or []
         ],
@@ -172,18 +225,26 @@ def to_json(result: UpdateResult, checks: list[CheckRun] | None = None) -> dict[
 
 
 def _report(result: UpdateResult) -> None:
+    from rich.markup import escape
+
     out = console()
     if result.up_to_date:
-        out.print(f"Already up to date at template {result.to_version}.")
+        domains = f" and {len(result.domains)} domain(s)" if result.domains else ""
+        out.print(f"Already up to date at template {result.to_version}{domains}.")
         return
     verb = "Would update" if result.dry_run else "Updated"
-    out.print(
-        f"[bold green]{verb}[/] {result.root} from template {result.from_version} "
-        f"to {result.to_version}"
-    )
+    if result.from_version == result.to_version:
+        out.print(f"[bold green]{verb}[/] {result.root} (template {result.to_version})")
+    else:
+        out.print(
+            f"[bold green]{verb}[/] {result.root} from template {result.from_version} "
+            f"to {result.to_version}"
+        )
+    if result.domains:
+        out.print(f"Domains brought to this gospel: {', '.join(result.domains)}")
     for path in result.changed:
         mark = "[red]C[/]" if path in result.conflicts else "[green]M[/]"
-        out.print(f"  {mark} {path}")
+        out.print(f"  {mark} {escape(path)}")
     for path in result.kept_migrations:
         out.print(
             f"  [yellow]kept[/] {path} unchanged: an update never rewrites an existing migration"
@@ -193,6 +254,12 @@ def _report(result: UpdateResult) -> None:
             f"  [yellow]new migration[/] {path}: run `uv run alembic heads` and merge heads if "
             "you have migrations of your own"
         )
+    for line in result.schema_changes:
+        out.print(f"  [yellow]schema[/] {escape(line)}")
+    for line in result.notes:
+        out.print(f"  [yellow]note[/] {escape(line)}")
+    if result.dry_run and result.diff:
+        out.print(result.diff.rstrip("\n"), markup=False, highlight=False)
     if not result.dry_run and not result.conflicts:
         out.print("Review with `git diff`, then commit.")
 

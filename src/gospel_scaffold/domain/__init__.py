@@ -21,6 +21,9 @@ The modules split the work the way the command runs it:
 - :mod:`~gospel_scaffold.domain.evolve`: ``add-field`` / ``remove-field`` (merged with
   :mod:`~gospel_scaffold.domain.merge`, bases from :mod:`~gospel_scaffold.domain.pristine`,
   uses of removed attributes found by :mod:`~gospel_scaffold.domain.usages`).
+- :mod:`~gospel_scaffold.domain.slice`: a domain's files and its edits of shared files.
+- :mod:`~gospel_scaffold.domain.upgrade`: every domain brought to the installed gospel (the
+  domain half of ``gospel update``).
 
 Nothing here imports Jinja2, libcst or inflect at module import time.
 """

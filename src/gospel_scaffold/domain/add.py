@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from gospel_scaffold import __version__
 from gospel_scaffold.domain.apply import check_targets
@@ -22,22 +21,16 @@ from gospel_scaffold.domain.naming import DomainNames, domain_names
 from gospel_scaffold.domain.plan import ChecklistItem, FileChange, Plan, sha256_text
 from gospel_scaffold.domain.record import (
     DomainRecord,
-    Edit,
     GeneratedFile,
     MigrationRecord,
     load_records,
     record_path,
 )
-from gospel_scaffold.domain.registry import (
-    BackPopulates,
-    add_back_populates,
-    add_model_import,
-    add_router,
-)
+from gospel_scaffold.domain.registry import BackPopulates
 from gospel_scaffold.domain.slice import (
     domain_files,
     other_edits,
-    relationship_sides,
+    shared_edits,
     with_edits,
     without_edits,
 )
@@ -80,6 +73,7 @@ _SUMMARIES = {
     "router": "Import and add router to {path}",
     "registry": "Add model import to {path}",
     "relationships": "Add the back-populated relationship to {path}",
+    "readme": "Add the domain's endpoints to the API table of {path}",
     "migration": "Write the migration {path} (no autogenerate needed)",
     "unit_tests": "Create unit tests in {path}",
     "integration_tests": "Create integration tests in {path}",
@@ -322,59 +316,22 @@ def _refuse_existing(project: Project, names: DomainNames, associations: dict[st
 
 
 def _plan_edits(project: Project, spec: DomainSpec, record: DomainRecord) -> list[FileChange]:
-    names = spec.names
     texts: dict[str, str] = {}
     steps: dict[str, str] = {}
-
-    def edit(path: str, step: str, kind: str, detail: dict[str, str], apply: Any) -> None:
+    for shared in shared_edits(project, spec):
+        path = shared.edit.path
         current = texts.get(path)
         if current is None:
             current = project.read(path)
             if current is None:
                 raise TargetExistsError(f"{path} is missing; gospel cannot register the domain")
-        texts[path] = apply(current)
-        steps.setdefault(path, step)
-        record.edits.append(Edit(path, kind, detail))
-
-    routes_path = "app/api/routes/__init__.py"
-    edit(
-        routes_path,
-        "router",
-        "router",
-        {"module": names.module, "prefix": names.url_prefix, "tag": names.tag},
-        lambda text: add_router(
-            text,
-            module=names.module,
-            prefix=names.url_prefix,
-            tag=names.tag,
-            path=routes_path,
-            line_length=project.line_length,
-        ),
-    )
-    database_path = "app/db/database.py"
-    edit(
-        database_path,
-        "registry",
-        "model_registry",
-        {"module": names.module, "class_name": names.class_name},
-        lambda text: add_model_import(
-            text, module=names.module, class_name=names.class_name, path=database_path
-        ),
-    )
-    for path, side in relationship_sides(spec):
-        edit(
-            path,
-            "relationships",
-            "back_populates",
-            side.detail(),
-            lambda text, side=side, path=path: add_back_populates(
-                text, side, path=path, line_length=project.line_length
-            ),
-        )
-    changes: list[FileChange] = []
-    for path, text in texts.items():
-        changes.append(_change(project, path, steps[path], text, force=True, generated=False))
-    return changes
+        texts[path] = shared.apply(current)
+        steps.setdefault(path, shared.step)
+        record.edits.append(shared.edit)
+    return [
+        _change(project, path, steps[path], text, force=True, generated=False)
+        for path, text in texts.items()
+    ]
 
 
 def _checklist(plan: Plan) -> list[ChecklistItem]:

@@ -25,7 +25,14 @@ class Merged:
     conflicts: int
 
 
-def merge_three(base: str, ours: str, theirs: str, *, path: str) -> Merged:
+def merge_three(
+    base: str,
+    ours: str,
+    theirs: str,
+    *,
+    path: str,
+    labels: tuple[str, str, str] | None = None,
+) -> Merged:
     """Merge the changes base→theirs (gospel's) into ours (the file as the user has it).
 
     Args:
@@ -33,6 +40,8 @@ def merge_three(base: str, ours: str, theirs: str, *, path: str) -> Merged:
         ours: The file now, with the user's edits.
         theirs: The text gospel generates now.
         path: The file's path, for the conflict labels.
+        labels: The conflict labels of ours, base and theirs (default: the path with
+            ``(yours)``, ``(generated before)`` and ``(generated now)``).
 
     Returns:
         The merged text and the number of conflicts.
@@ -51,19 +60,13 @@ def merge_three(base: str, ours: str, theirs: str, *, path: str) -> Merged:
             target = Path(scratch) / name
             target.write_bytes(text.encode("utf-8"))
             files.append(str(target))
+        mine, before, now = labels or (
+            f"{path} (yours)",
+            f"{path} (generated before)",
+            f"{path} (generated now)",
+        )
         done = subprocess.run(
-            [
-                git,
-                "merge-file",
-                "-p",
-                "-L",
-                f"{path} (yours)",
-                "-L",
-                f"{path} (generated before)",
-                "-L",
-                f"{path} (generated now)",
-                *files,
-            ],
+            [git, "merge-file", "-p", "-L", mine, "-L", before, "-L", now, *files],
             capture_output=True,
             check=False,
         )

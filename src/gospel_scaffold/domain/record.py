@@ -72,7 +72,8 @@ class Edit:
 
     Attributes:
         path: The edited file.
-        kind: ``router``, ``model_registry`` or ``back_populates``.
+        kind: ``router``, ``model_registry``, ``back_populates`` or ``api_table`` (the rows
+            of the README's API table).
         detail: What exactly was added (class, attribute, import...).
     """
 

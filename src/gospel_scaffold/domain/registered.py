@@ -106,19 +106,48 @@ class RegisteredModel:
 
 
 def _registry(root: Path) -> dict[str, str]:
-    """Registered model classes of ``app/db/database.py``: class name to module."""
+    """Registered model classes of ``app/db/database.py``: class name to module.
+
+    The registry ``from app.models import tenant, user`` registers every mapped class of the
+    modules it names; an older ``from app.models.tenant import Tenant`` line, the classes it
+    names (and ``import app.models.tenant``, the module's).
+    """
     path = root / "app" / "db" / "database.py"
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return {}
+    modules: list[str] = []
     found: dict[str, str] = {}
     for node in tree.body:
-        module = node.module or "" if isinstance(node, ast.ImportFrom) else ""
-        if isinstance(node, ast.ImportFrom) and module.startswith("app.models."):
+        if isinstance(node, ast.ImportFrom) and node.module == "app.models":
+            modules += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.models."):
             for alias in node.names:
-                found[alias.name] = module.removeprefix("app.models.")
+                found[alias.name] = (node.module or "").removeprefix("app.models.")
+        elif isinstance(node, ast.Import):
+            modules += [
+                alias.name.removeprefix("app.models.")
+                for alias in node.names
+                if alias.asname is None and alias.name.startswith("app.models.")
+            ]
+    for module in modules:
+        for class_name in _mapped_classes(root, module):
+            found[class_name] = module
     return found
+
+
+def _mapped_classes(root: Path, module: str) -> list[str]:
+    """The classes of ``app/models/<module>.py`` that map a table (``__tablename__``)."""
+    try:
+        tree = ast.parse((root / "app" / "models" / f"{module}.py").read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return []
+    return [
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and _table_name(node) is not None
+    ]
 
 
 def _call_name(node: ast.expr | None) -> str:

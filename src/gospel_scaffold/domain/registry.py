@@ -4,7 +4,7 @@ Every edit is idempotent (matched by structure, never by text) and has an exact 
 
 - :func:`add_router` / :func:`remove_router`: ``app/api/routes/__init__.py``.
 - :func:`add_model_import` / :func:`remove_model_import`: the model registry in
-  ``app/db/database.py``.
+  ``app/db/database.py`` (and :func:`modernize_registry`, which folds its older lines in).
 - :func:`add_back_populates` / :func:`remove_back_populates`: the collection on the other side
   of a relationship, with its ``TYPE_CHECKING`` import.
 
@@ -31,6 +31,8 @@ __all__ = [
     "add_router",
     "format_call",
     "format_call_assignment",
+    "modernize_registry",
+    "registry_snippet",
     "remove_back_populates",
     "remove_model_import",
     "remove_router",
@@ -475,96 +477,236 @@ def remove_router(source: str, *, module: str, path: str, line_length: int = 100
 
 # ---------------------------------------------------------------------------------------------
 # Model registry
+#
+# The registry is one statement at the bottom of app/db/database.py, the model modules in it
+# sorted: ``from app.models import payments, user`` with its noqa comment. It imports modules,
+# not classes: a script that imports a model module first makes the model import
+# app.db.database, whose registry imports that module again while it is only partly
+# initialised. Python finds a half-initialised submodule for ``from package import module``;
+# ``from app.models.payments import Payment`` (one line per model, as older projects have)
+# cannot read a class that does not exist yet and fails with a circular ImportError.
+# Those older lines are still read, and :func:`modernize_registry` folds them into the one.
+
+MODELS_PACKAGE = "app.models"
+REGISTRY_COMMENT = "# noqa: E402, F401"
 
 
-def _registry_lines(body: Sequence[cst.CSTNode]) -> list[int]:
-    return [
-        i
-        for i, line in enumerate(body)
-        if (node := _import_from(line)) is not None
-        and _dotted(node.module).startswith("app.models.")
-    ]
+def _registry_statement(body: Sequence[cst.CSTNode]) -> int | None:
+    """The index of ``from app.models import ...``, the registry statement, if there is one."""
+    return next(
+        (
+            i
+            for i, line in enumerate(body)
+            if (node := _import_from(line)) is not None
+            and _dotted(node.module) == MODELS_PACKAGE
+            and not isinstance(node.names, _import_star())
+        ),
+        None,
+    )
 
 
-def registry_snippet(module: str, class_name: str) -> str:
-    """Return the registry line to add to ``app/db/database.py`` by hand."""
-    return f"from app.models.{module} import {class_name}  # noqa: E402, F401"
+def _import_star() -> type[cst.ImportStar]:
+    import libcst as cst
+
+    return cst.ImportStar
 
 
-def add_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
-    """Register a model in ``app/db/database.py``, keeping the registry block sorted.
+def _older_line(statement: cst.CSTNode) -> str | None:
+    """The model module an older registry line imports (``payments``), else ``None``.
+
+    Older lines are ``from app.models.payments import Payment`` and ``import
+    app.models.payments``.
+    """
+    import libcst as cst
+
+    node = _import_from(statement)
+    if node is not None:
+        dotted = _dotted(node.module)
+        return (
+            dotted.removeprefix(f"{MODELS_PACKAGE}.")
+            if dotted.count(".") == 2 and (dotted.startswith(f"{MODELS_PACKAGE}."))
+            else None
+        )
+    if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1:
+        plain = statement.body[0]
+        if isinstance(plain, cst.Import) and len(plain.names) == 1:
+            dotted = _dotted(plain.names[0].name)
+            if plain.names[0].asname is None and dotted.startswith(f"{MODELS_PACKAGE}."):
+                return dotted.removeprefix(f"{MODELS_PACKAGE}.")
+    return None
+
+
+def registry_snippet(module: str) -> str:
+    """Return the registry statement of one model module, to add to ``app/db/database.py``."""
+    return f"from {MODELS_PACKAGE} import {module}  {REGISTRY_COMMENT}"
+
+
+def _registered(body: Sequence[cst.CSTNode], module: str, class_name: str | None) -> bool:
+    index = _registry_statement(body)
+    if index is not None:
+        node = _import_from(body[index])
+        assert node is not None
+        if module in _imported_names(node):
+            return True
+    for line in body:
+        if _older_line(line) != module:
+            continue
+        node = _import_from(line)
+        if node is None or class_name is None or class_name in _imported_names(node):
+            return True
+    return False
+
+
+def add_model_import(
+    source: str, *, module: str, class_name: str, path: str, line_length: int = 100
+) -> str:
+    """Register a model module in ``app/db/database.py``, keeping the registry sorted.
 
     Args:
         source: The text of ``app/db/database.py``.
         module: The model module (``payments``).
-        class_name: The model class (``Payment``).
+        class_name: The model class (``Payment``): an older line importing it counts.
         path: The file's path, for messages.
+        line_length: The project's line length (a long registry wraps, one module a line).
 
     Returns:
         The edited text (``source`` itself when the model is registered already).
 
     Raises:
-        EditError: The file has no model registry (``from app.models... import ...`` lines).
+        EditError: The file has no model registry.
     """
     import libcst as cst
 
     tree = _parse(source, path)
-    body = list(tree.body)
-    lines = _registry_lines(body)
-    if not lines:
+    body: list[cst.CSTNode] = list(tree.body)
+    if _registered(body, module, class_name):
+        return source
+    index = _registry_statement(body)
+    if index is not None:
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        body[index] = _add_alias(line, module, indent=0, line_length=line_length)
+        return tree.with_changes(body=body).code
+    older = [i for i, line in enumerate(body) if _older_line(line) is not None]
+    if not older:
         raise EditError(
-            f"{path} has no model registry (`from app.models.user import User  # noqa: E402, "
-            f"F401` lines at the bottom); add this line by hand:\n"
-            + registry_snippet(module, class_name)
+            f"{path} has no model registry (`{registry_snippet('user')}` at the bottom); add "
+            f"this line by hand:\n" + registry_snippet(module)
         )
-    dotted = f"app.models.{module}"
-    for i in lines:
-        node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) == dotted and class_name in _imported_names(node):
-            return source
-    statement = cst.parse_statement(registry_snippet(module, class_name) + "\n")
-    position = lines[-1] + 1
-    for i in lines:
-        node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) > dotted:
-            position = i
-            break
-    if position == lines[0]:
-        # Keep the block's leading comment and blank lines at the top of the block.
+    # Before the older `from app.models.x import X` lines, as ruff's isort sorts them.
+    froms = [i for i in older if _import_from(body[i]) is not None]
+    position = froms[0] if froms else older[-1] + 1
+    statement = cst.parse_statement(registry_snippet(module) + "\n")
+    assert isinstance(statement, cst.SimpleStatementLine)
+    if position == older[0]:
         first = body[position]
         assert isinstance(first, cst.SimpleStatementLine)
-        assert isinstance(statement, cst.SimpleStatementLine)
         statement = statement.with_changes(leading_lines=first.leading_lines)
         body[position] = first.with_changes(leading_lines=())
     body.insert(position, statement)
     return tree.with_changes(body=body).code
 
 
-def remove_model_import(source: str, *, module: str, class_name: str, path: str) -> str:
-    """Undo :func:`add_model_import`: remove the model's registry line.
+def _pop_line(body: list[cst.CSTNode], index: int) -> None:
+    """Remove a statement, giving its leading comment and blank lines to the next one."""
+    import libcst as cst
+
+    removed = body.pop(index)
+    assert isinstance(removed, cst.SimpleStatementLine)
+    if index < len(body) and removed.leading_lines:
+        following = body[index]
+        if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
+            body[index] = following.with_changes(leading_lines=removed.leading_lines)
+
+
+def remove_model_import(
+    source: str, *, module: str, class_name: str, path: str, line_length: int = 100
+) -> str:
+    """Undo :func:`add_model_import`: take the model module out of the registry.
 
     The arguments are those of :func:`add_model_import`; a model not registered is no change.
+    An older line is removed when it registers ``class_name`` alone.
     """
     import libcst as cst
 
     tree = _parse(source, path)
-    body = list(tree.body)
-    dotted = f"app.models.{module}"
-    for i in _registry_lines(body):
-        node = _import_from(body[i])
-        assert node is not None
-        if _dotted(node.module) == dotted and _imported_names(node) == [class_name]:
-            removed = body.pop(i)
-            assert isinstance(removed, cst.SimpleStatementLine)
-            if i < len(body) and removed.leading_lines:
-                following = body[i]
-                if isinstance(following, cst.SimpleStatementLine | cst.BaseCompoundStatement):
-                    body[i] = following.with_changes(leading_lines=removed.leading_lines)
-            break
-    else:
+    body: list[cst.CSTNode] = list(tree.body)
+    index = _registry_statement(body)
+    node = _import_from(body[index]) if index is not None else None
+    if index is not None and node is not None and module in _imported_names(node):
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        replaced = _remove_alias(line, module, indent=0, line_length=line_length)
+        if replaced is None:
+            _pop_line(body, index)
+        else:
+            body[index] = replaced
+        return tree.with_changes(body=body).code
+    for i, line in enumerate(body):
+        older = _import_from(line)
+        if _older_line(line) == module and (
+            older is None or _imported_names(older) == [class_name]
+        ):
+            _pop_line(body, i)
+            return tree.with_changes(body=body).code
+    return source
+
+
+def modernize_registry(source: str, *, path: str, line_length: int = 100) -> str:
+    """Fold the older registry lines (``from app.models.x import X``) into the registry statement.
+
+    A line whose names the module uses elsewhere is left alone (code may rely on the name it
+    binds). The registry statement takes the place of the first older line, its comments kept.
+
+    Args:
+        source: The text of ``app/db/database.py``.
+        path: The file's path, for messages.
+        line_length: The project's line length.
+
+    Returns:
+        The edited text (``source`` itself when there is nothing to fold).
+    """
+    import libcst as cst
+
+    tree = _parse(source, path)
+    body: list[cst.CSTNode] = list(tree.body)
+    folded: list[str] = []
+    first: cst.SimpleStatementLine | None = None
+    position = 0
+    for i in reversed(range(len(body))):
+        line = body[i]
+        module = _older_line(line)
+        if module is None:
+            continue
+        node = _import_from(line)
+        names = [n.split(" as ")[-1] for n in _imported_names(node)] if node is not None else []
+        probe = tree.with_changes(body=[*body[:i], *body[i + 1 :]])
+        if "*" in names or any(_uses_name(probe, name) for name in names):
+            continue
+        assert isinstance(line, cst.SimpleStatementLine)
+        first, position = line, i
+        folded.append(module)
+        del body[i]
+    if first is None:
         return source
+    index = _registry_statement(body)
+    if index is None:
+        statement = cst.parse_statement(registry_snippet(folded[-1]) + "\n")
+        assert isinstance(statement, cst.SimpleStatementLine)
+        body.insert(position, statement.with_changes(leading_lines=first.leading_lines))
+        index = position
+        folded.pop()
+    elif first.leading_lines and index >= position:
+        registry = body[index]
+        assert isinstance(registry, cst.SimpleStatementLine)
+        body[index] = registry.with_changes(leading_lines=first.leading_lines)
+    for module in reversed(folded):
+        line = body[index]
+        assert isinstance(line, cst.SimpleStatementLine)
+        node = _import_from(line)
+        assert node is not None
+        if module not in _imported_names(node):
+            body[index] = _add_alias(line, module, indent=0, line_length=line_length)
     return tree.with_changes(body=body).code
 
 

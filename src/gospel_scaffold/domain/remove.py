@@ -14,6 +14,7 @@ from gospel_scaffold.domain.generate import views_of
 from gospel_scaffold.domain.migration import new_revision, render_migration, single_head
 from gospel_scaffold.domain.naming import domain_names
 from gospel_scaffold.domain.plan import Action, ChecklistItem, FileChange, Plan, sha256_text
+from gospel_scaffold.domain.readme import README, remove_api_rows
 from gospel_scaffold.domain.record import DomainRecord, find_record, load_records, record_path
 from gospel_scaffold.domain.registry import (
     BackPopulates,
@@ -147,14 +148,24 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
             )
         elif edit.kind == "model_registry":
             current = remove_model_import(
-                current, module=detail["module"], class_name=detail["class_name"], path=edit.path
+                current,
+                module=detail["module"],
+                class_name=detail["class_name"],
+                path=edit.path,
+                line_length=project.line_length,
             )
+        elif edit.kind == "api_table":
+            current = remove_api_rows(current, detail["prefix"])
         elif edit.kind == "back_populates":
             current = remove_back_populates(
                 current, BackPopulates(**detail), path=edit.path, line_length=project.line_length
             )
         texts[edit.path] = current
-    steps = {"app/api/routes/__init__.py": "router", "app/db/database.py": "registry"}
+    steps = {
+        "app/api/routes/__init__.py": "router",
+        "app/db/database.py": "registry",
+        README: "readme",
+    }
     changes: list[FileChange] = []
     for path, text in texts.items():
         step = steps.get(path, "relationships")
@@ -163,6 +174,7 @@ def _reverse_edits(project: Project, record: DomainRecord) -> list[FileChange]:
         summary = {
             "router": f"Remove the router from {path}",
             "registry": f"Remove the model import from {path}",
+            "readme": f"Remove the domain's endpoints from the API table of {path}",
         }.get(step, f"Remove the back-populated relationship from {path}")
         changes.append(FileChange(path, action, step, summary, before, text))
     return changes

@@ -19,6 +19,7 @@ from gospel_scaffold.domain.naming import DomainNames, pascal_case
 from gospel_scaffold.domain.spec import RefTarget, association_table
 
 __all__ = [
+    "TEMPLATES_ENV",
     "FieldView",
     "render_template",
 ]
@@ -28,6 +29,9 @@ JSON_SAFE_MAX = 2**53 - 1
 """The largest integer every JSON parser reads exactly (a double's mantissa)."""
 MAX_LINKS = 100
 """The most ids a ``refs`` field takes in one request (one bounded ``IN`` query checks them)."""
+TEMPLATES_ENV = "GOSPEL_DOMAIN_TEMPLATES"
+"""Environment variable naming a folder of domain templates to render instead of gospel's own
+(for developing the templates; the tests use it to stand in for a newer gospel)."""
 
 
 def _py_literal(value: Any) -> str:
@@ -455,8 +459,14 @@ def _environment() -> Any:
                 super().dump_bytecode(bucket)
 
     directory = _cache_directory()
+    override = os.environ.get(TEMPLATES_ENV)
+    loader: jinja2.BaseLoader = (
+        jinja2.FileSystemLoader(override)
+        if override
+        else jinja2.PackageLoader("gospel_scaffold.domain", "templates")
+    )
     environment = jinja2.Environment(
-        loader=jinja2.PackageLoader("gospel_scaffold.domain", "templates"),
+        loader=loader,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,

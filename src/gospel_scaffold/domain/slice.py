@@ -1,25 +1,47 @@
-"""A domain's slice: its generated files, rendered and formatted, and other domains' edits to them.
+"""A domain's slice: its generated files, its edits of shared files, and other domains' edits.
 
 A generated model may also carry lines that *other* domains added (the collection of a
 back-populated relationship). Those lines belong to the other domains' records, so comparing or
 merging a file always works on its *own view*: the file with the other domains' edits taken out
 (structurally, with libcst), which is then put back the same way.
+
+The edits a domain makes to shared files (:func:`shared_edits`: the router list, the model
+registry, the collections on other models, the README's API table) are structural and
+idempotent: applying one that is already there changes nothing.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from gospel_scaffold.domain.naming import DomainNames
-from gospel_scaffold.domain.record import DomainRecord
-from gospel_scaffold.domain.registry import BackPopulates, add_back_populates, remove_back_populates
+from gospel_scaffold.domain.readme import README, add_api_rows, has_api_table
+from gospel_scaffold.domain.record import DomainRecord, Edit
+from gospel_scaffold.domain.registry import (
+    BackPopulates,
+    add_back_populates,
+    add_model_import,
+    add_router,
+    remove_back_populates,
+)
 from gospel_scaffold.domain.spec import DomainSpec, association_table
+from gospel_scaffold.domain.target_project import Project
 
 __all__ = [
+    "ROUTES_FILE",
+    "SharedEdit",
     "domain_files",
     "other_edits",
     "relationship_sides",
+    "shared_edits",
     "with_edits",
     "without_edits",
 ]
+
+ROUTES_FILE = "app/api/routes/__init__.py"
+DATABASE_FILE = "app/db/database.py"
 
 
 def domain_files(names: DomainNames) -> dict[str, str]:
@@ -118,3 +140,82 @@ def with_edits(text: str, path: str, edits: list[BackPopulates], line_length: in
     for side in edits:
         text = add_back_populates(text, side, path=path, line_length=line_length)
     return text
+
+
+@dataclass(frozen=True)
+class SharedEdit:
+    """One edit a domain makes to a shared file.
+
+    Attributes:
+        edit: What the record keeps of it.
+        step: The checklist step (``router``, ``registry``, ``relationships``, ``readme``).
+        apply: Makes the edit on the file's text (idempotent; raises ``EditError`` when the
+            file does not have the expected shape).
+    """
+
+    edit: Edit
+    step: str
+    apply: Callable[[str], str]
+
+
+def _add_side(text: str, *, side: BackPopulates, path: str, line_length: int) -> str:
+    return add_back_populates(text, side, path=path, line_length=line_length)
+
+
+def shared_edits(project: Project, spec: DomainSpec) -> list[SharedEdit]:
+    """The edits of shared files the domain ``spec`` makes, in the order they are made.
+
+    The README's API table is edited only when the README has its markers.
+    """
+    names, line_length = spec.names, project.line_length
+    edits = [
+        SharedEdit(
+            Edit(
+                ROUTES_FILE,
+                "router",
+                {"module": names.module, "prefix": names.url_prefix, "tag": names.tag},
+            ),
+            "router",
+            lambda text: add_router(
+                text,
+                module=names.module,
+                prefix=names.url_prefix,
+                tag=names.tag,
+                path=ROUTES_FILE,
+                line_length=line_length,
+            ),
+        ),
+        SharedEdit(
+            Edit(
+                DATABASE_FILE,
+                "model_registry",
+                {"module": names.module, "class_name": names.class_name},
+            ),
+            "registry",
+            lambda text: add_model_import(
+                text,
+                module=names.module,
+                class_name=names.class_name,
+                path=DATABASE_FILE,
+                line_length=line_length,
+            ),
+        ),
+    ]
+    for path, side in relationship_sides(spec):
+        edits.append(
+            SharedEdit(
+                Edit(path, "back_populates", side.detail()),
+                "relationships",
+                functools.partial(_add_side, side=side, path=path, line_length=line_length),
+            )
+        )
+    readme = project.read(README)
+    if readme is not None and has_api_table(readme):
+        edits.append(
+            SharedEdit(
+                Edit(README, "api_table", {"prefix": names.url_prefix}),
+                "readme",
+                lambda text: add_api_rows(text, names, owner=spec.owner),
+            )
+        )
+    return edits

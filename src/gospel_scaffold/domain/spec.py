@@ -244,9 +244,8 @@ class SpecResolver:
         if unregistered is not None:
             raise InvalidInputError(
                 f"Field {spec!r}: {unregistered.class_name} ({unregistered.path}) is not in the "
-                f"model registry; add `from app.models.{unregistered.module} import "
-                f"{unregistered.class_name}  # noqa: E402, F401` to app/db/database.py and run "
-                "the command again"
+                f"model registry; add {unregistered.module} to `from app.models import ...` at the "
+                "bottom of app/db/database.py and run the command again"
             )
         if target is None and not (SNAKE_CASE.match(ref) and reason_name_is_refused(ref) is None):
             raise InvalidInputError(

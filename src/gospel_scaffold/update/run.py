@@ -10,11 +10,14 @@ The steps, in order:
    project was made from it); if copier fails, put the tree back exactly as it was;
 5. put back any existing migration file the update changed or deleted: an update never rewrites
    history that databases have already applied;
-6. list the files left with conflicts (inline markers, or ``.rej`` files), which plain copier
+6. bring every generated domain slice to the installed gospel
+   (:mod:`gospel_scaffold.domain.upgrade`: three-way merges of each file, shared-file edits
+   applied again structurally, migrations untouched);
+7. list the files left with conflicts (inline markers, or ``.rej`` files), which plain copier
    does not do.
 
 ``--dry-run`` runs the same steps in a throw-away clone of the project and reports what would
-change.
+change, with the diff.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from gospel_scaffold._git import git, status_paths, try_git
 from gospel_scaffold._template import ANSWERS_FILE
@@ -39,6 +42,9 @@ from gospel_scaffold.errors import (
 )
 from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
 from gospel_scaffold.update.source import default_update_ref, is_url, source_checkout
+
+if TYPE_CHECKING:
+    from gospel_scaffold.domain.upgrade import DomainSelection
 
 __all__ = [
     "ConflictMode",
@@ -92,6 +98,11 @@ class UpdateResult:
             restored unchanged.
         new_migrations: Migration files the update added.
         dry_run: Nothing in the project was touched.
+        domains: The generated domains brought to the installed gospel.
+        schema_changes: Domains whose generated table definition changed (a migration to
+            write), one line each.
+        notes: Anything else worth telling about the domains.
+        diff: What would change, as a diff (``dry_run`` only).
     """
 
     root: Path
@@ -103,6 +114,10 @@ class UpdateResult:
     kept_migrations: tuple[str, ...]
     new_migrations: tuple[str, ...]
     dry_run: bool
+    domains: tuple[str, ...] = ()
+    schema_changes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
+    diff: str = ""
 
     @property
     def up_to_date(self) -> bool:
@@ -342,23 +357,50 @@ def _run_copier(
     check_answers(data, worker.template.questions_data)
 
 
-def _update_in_place(
-    origin: ProjectOrigin,
-    *,
-    vcs_ref: str | None,
-    conflict: ConflictMode,
-    trust: bool,
-    quiet: bool,
-    data: Mapping[str, str],
-) -> UpdateResult:
+@dataclass(frozen=True)
+class _Steps:
+    """What one update does: the template (copier), the domains, or both."""
+
+    template: bool
+    domains: DomainSelection | None
+    vcs_ref: str | None
+    conflict: ConflictMode
+    trust: bool
+    quiet: bool
+    data: Mapping[str, str]
+    ruff_from: Path
+
+
+def _dry_run_diff(root: Path) -> str:
+    """Everything the update changed in the throw-away clone, new files included, as a diff."""
+    git(root, "add", "-A", "--", ".")
+    return git(root, "diff", "--cached", "--no-color", "--relative", "HEAD")
+
+
+def _update_in_place(origin: ProjectOrigin, steps: _Steps, *, dry_run: bool) -> UpdateResult:
+    from gospel_scaffold.domain.upgrade import DomainsUpdate, update_domains
+
     root = origin.root
     migrations_before = _tracked_migrations(root)
+    domains = DomainsUpdate()
     try:
-        with _source_ready(origin):
-            _run_copier(
-                root, vcs_ref=vcs_ref, conflict=conflict, trust=trust, quiet=quiet, data=data
+        if steps.template:
+            with _source_ready(origin):
+                _run_copier(
+                    root,
+                    vcs_ref=steps.vcs_ref,
+                    conflict=steps.conflict,
+                    trust=steps.trust,
+                    quiet=steps.quiet,
+                    data=steps.data,
+                )
+            kept = _keep_migrations(root, migrations_before)
+        else:
+            kept = []
+        if steps.domains is not None:
+            domains = update_domains(
+                root, steps.domains, conflict=steps.conflict, ruff_from=steps.ruff_from
             )
-        kept = _keep_migrations(root, migrations_before)
         versions = _migration_dir(root).resolve()
         new_migrations = sorted(
             path
@@ -368,9 +410,10 @@ def _update_in_place(
         after = read_origin(root)
         changed = _changed(root)
         conflicts = _conflicts(root)
+        diff = _dry_run_diff(root) if dry_run else ""
     except BaseException:
-        # Anything that stops the update half-way (copier, git, Ctrl-C) leaves the project
-        # exactly as it was: the tree was clean before, so HEAD is the whole state.
+        # Anything that stops the update half-way (copier, the domains, git, Ctrl-C) leaves
+        # the project exactly as it was: the tree was clean before, so HEAD is the whole state.
         _rollback(root)
         raise
     return UpdateResult(
@@ -383,6 +426,10 @@ def _update_in_place(
         kept_migrations=tuple(kept),
         new_migrations=tuple(new_migrations),
         dry_run=False,
+        domains=tuple(domains.domains),
+        schema_changes=tuple(domains.schema_changes),
+        notes=tuple(domains.notes),
+        diff=diff,
     )
 
 
@@ -394,9 +441,15 @@ def update_project(
     conflict: ConflictMode = "inline",
     trust: bool = False,
     quiet: bool = True,
+    template: bool = True,
+    domains: DomainSelection | None = None,
+    with_domains: bool = True,
     data: Mapping[str, str] | None = None,
 ) -> UpdateResult:
     """Update the generated project at or above ``path`` to a newer template version.
+
+    The template is updated with copier, then every domain gospel generated is brought to the
+    installed gospel (:func:`gospel_scaffold.domain.upgrade.update_domains`).
 
     Args:
         path: The project directory, or a directory inside it.
@@ -409,6 +462,10 @@ def update_project(
         trust: Allow the template's copier ``_migrations`` to run. Gospel's own template (the
             bundled one, or the checkout gospel runs from) is always trusted.
         quiet: Silence copier's own progress output.
+        template: Update the template (false: the domains only, also for a project copier
+            cannot update).
+        domains: Which domains to bring to the installed gospel (default: every one).
+        with_domains: False to leave every domain as it is (the template only).
         data: Answers to change (``{"deploy": "kubernetes"}``); the others stay as recorded.
             With the current version, only the answers change.
 
@@ -420,26 +477,28 @@ def update_project(
         NotUpdatableError: The project records no usable template source or version, or (no
             ``to``) the gospel clone it comes from has uncommitted template changes.
         UpdateFailedError: Copier failed; the project is back as it was.
-        InvalidInputError: ``data`` names no question of the template, or answers a yes/no
-            question with neither; the project is back as it was.
+        InvalidInputError: A selected domain is not a domain of the project; or ``data`` names
+            no question of the template, or answers a yes/no question with neither (the project
+            is back as it was).
     """
+    from gospel_scaffold.domain.upgrade import DomainSelection, check_selection
+
     root = find_project(path)
     origin = read_origin(root)
-    _check_updatable(origin)
+    selection = (domains or DomainSelection()) if with_domains else None
+    if selection is not None:
+        check_selection(root, selection)
+    vcs_ref = None
+    if template:
+        _check_updatable(origin)
+        src_path = origin.src_path or ""  # _check_updatable made sure it is recorded
+        vcs_ref = to if to is not None else default_update_ref(src_path)
+        # Gospel's own template is trusted to run its copier migrations, as the bundle is.
+        trust = trust or origin.bundled or source_checkout(src_path) is not None
     _check_clean(root)
-    src_path = origin.src_path or ""  # _check_updatable made sure it is recorded
-    vcs_ref = to if to is not None else default_update_ref(src_path)
-    # Gospel's own template is trusted to run its copier migrations, as the wheel's bundle is.
-    trust = trust or origin.bundled or source_checkout(src_path) is not None
+    steps = _Steps(template, selection, vcs_ref, conflict, trust, quiet, data or {}, root)
     with _work_tree(root, dry_run) as work:
-        result = _update_in_place(
-            read_origin(work),
-            vcs_ref=vcs_ref,
-            conflict=conflict,
-            trust=trust,
-            quiet=quiet,
-            data=data or {},
-        )
+        result = _update_in_place(read_origin(work), steps, dry_run=dry_run)
     return replace(result, root=root, dry_run=dry_run)
 
 
@@ -453,5 +512,7 @@ def _work_tree(root: Path, dry_run: bool) -> Iterator[Path]:
         top = Path(git(root, "rev-parse", "--show-toplevel").strip())
         prefix = git(root, "rev-parse", "--show-prefix").strip()
         clone = Path(tmp) / "project"
-        git(Path(tmp), "clone", "--quiet", "--no-hardlinks", top.as_posix(), clone.as_posix())
+        # --shared: the clone reads the project's own object store, so it finds every text
+        # gospel kept there (the bases of the domains' merges), committed or not.
+        git(Path(tmp), "clone", "--quiet", "--shared", top.as_posix(), clone.as_posix())
         yield clone / prefix if prefix else clone

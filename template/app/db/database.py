@@ -294,5 +294,7 @@ class TimestampMixin:
     )
 
 
-# Model registry: import every model here so Alembic and relationship() strings see it.
-from app.models.user import User  # noqa: E402, F401
+# Model registry: import every model module here so Alembic and relationship() strings see
+# them. Modules, not classes: a script that imports a model module first gets here while that
+# module is only partly initialised, which `from app.models.user import User` cannot import.
+from app.models import user  # noqa: E402, F401

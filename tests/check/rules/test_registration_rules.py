@@ -9,21 +9,30 @@ def test_clean_project_breaks_no_registration_rule(project):
 
 def test_model_missing_from_the_registry_is_reported(project):
     project.replace(
-        "app/db/database.py", "from app.models.payments import Payment  # noqa: E402, F401\n", ""
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
     )
     line = project.line_of("app/models/payments.py", "class Payment")
     result = project.check(select=["GOS201"])
     assert [(v.path, v.line, v.code) for v in result.violations] == [
         ("app/models/payments.py", line, "GOS201")
     ]
-    assert "from app.models.payments import Payment" in result.violations[0].fix
+    assert "`from app.models import payments  # noqa: E402, F401`" in result.violations[0].fix
+
+
+def test_older_from_import_registry_lines_still_register_their_models(project):
+    project.replace(
+        "app/db/database.py",
+        "from app.models import payments  # noqa: E402, F401\n",
+        "from app.models.payments import Payment  # noqa: E402, F401\n",
+    )
+    assert project.found("GOS201") == []
 
 
 def test_models_imported_through_the_models_package_count_as_registered(project):
     project.replace(
         "app/db/database.py",
-        "from app.models.user import User  # noqa: E402, F401\n"
-        "from app.models.payments import Payment  # noqa: E402, F401\n",
+        "from app.models import user  # noqa: E402, F401\n"
+        "from app.models import payments  # noqa: E402, F401\n",
         "import app.models  # noqa: E402, F401\n",
     )
     project.write(
@@ -67,7 +76,7 @@ def test_alembic_env_py_is_the_registry_and_is_followed_through_imports(project)
         "migrations/env.py", "from app.db.database import Base\n\ntarget = Base.metadata\n"
     )
     project.replace(
-        "app/db/database.py", "from app.models.payments import Payment  # noqa: E402, F401\n", ""
+        "app/db/database.py", "from app.models import payments  # noqa: E402, F401\n", ""
     )
     result = project.check(select=["GOS201"])
     assert [(v.path, v.code) for v in result.violations] == [("app/models/payments.py", "GOS201")]

@@ -151,7 +151,9 @@ def _model_not_registered(codebase: Codebase) -> Iterator[Violation]:
         if source.module in registry.loaded:
             continue
         for cls in mapped_classes(source):
-            line = f"from {source.module} import {cls.name}  # noqa: E402, F401"
+            package, _, name = source.module.rpartition(".")
+            statement = f"from {package} import {name}" if package else f"import {name}"
+            line = f"{statement}  # noqa: E402, F401"
             yield rule.at(
                 source,
                 cls,
