@@ -24,7 +24,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["RegisteredModel", "SampleRow", "find_registered_model", "registered_models"]
+__all__ = [
+    "RegisteredModel",
+    "SampleRow",
+    "find_registered_model",
+    "registered_models",
+    "table_name",
+]
 
 _DEFAULTS = frozenset({"default", "default_factory", "server_default", "insert_default"})
 _SNAKE = re.compile(r"(?<!^)(?=[A-Z])")
@@ -146,7 +152,7 @@ def _mapped_classes(root: Path, module: str) -> list[str]:
     return [
         node.name
         for node in tree.body
-        if isinstance(node, ast.ClassDef) and _table_name(node) is not None
+        if isinstance(node, ast.ClassDef) and table_name(node) is not None
     ]
 
 
@@ -257,7 +263,8 @@ def _columns(node: ast.ClassDef) -> list[_Column]:
     return columns
 
 
-def _table_name(node: ast.ClassDef) -> str | None:
+def table_name(node: ast.ClassDef) -> str | None:
+    """The ``__tablename__`` a model class sets to a string, or None."""
     for statement in node.body:
         target = value = None
         if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
@@ -369,7 +376,7 @@ def _inspect(root: Path, class_name: str, module: str) -> RegisteredModel | None
     node = next(
         (n for n in tree.body if isinstance(n, ast.ClassDef) and n.name == class_name), None
     )
-    table = _table_name(node) if node is not None else None
+    table = table_name(node) if node is not None else None
     if node is None or table is None:
         return None
     columns = _columns(node)

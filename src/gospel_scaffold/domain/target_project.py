@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from gospel_scaffold.domain.registered import table_name
 from gospel_scaffold.errors import NotAProjectError
 
 __all__ = [
@@ -132,25 +133,13 @@ def _scan_models(root: Path) -> dict[str, ModelInfo]:
         for node in tree.body:
             if not isinstance(node, ast.ClassDef):
                 continue
-            for statement in node.body:
-                target: ast.expr | None = None
-                value: ast.expr | None = None
-                if isinstance(statement, ast.Assign) and len(statement.targets) == 1:
-                    target, value = statement.targets[0], statement.value
-                elif isinstance(statement, ast.AnnAssign):
-                    target, value = statement.target, statement.value
-                if (
-                    isinstance(target, ast.Name)
-                    and target.id == "__tablename__"
-                    and isinstance(value, ast.Constant)
-                    and isinstance(value.value, str)
-                ):
-                    models[value.value] = ModelInfo(
-                        class_name=node.name,
-                        table=value.value,
-                        module=path.stem,
-                        path=path.relative_to(root).as_posix(),
-                    )
+            if (table := table_name(node)) is not None:
+                models[table] = ModelInfo(
+                    class_name=node.name,
+                    table=table,
+                    module=path.stem,
+                    path=path.relative_to(root).as_posix(),
+                )
     return models
 
 
