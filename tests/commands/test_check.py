@@ -303,3 +303,14 @@ def test_added_domains_migrations_agree_with_their_models(editable, generated_ve
     (editable / ".venv").symlink_to(generated_venv.path, target_is_directory=True)
     done = gospel("check", "--migrations", cwd=editable)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_quiet_check_prints_only_the_violations(generated, editable):
+    clean = gospel("check", "-q", cwd=generated)
+    break_rules(editable)
+    broken = gospel("check", "--quiet", cwd=editable)
+
+    assert (clean.returncode, clean.stdout) == (0, "")
+    assert broken.returncode == 1
+    assert "app/models/invoice.py:7:1 GOS201" in broken.stdout
+    assert "Found" not in broken.stdout

@@ -104,7 +104,11 @@ def layout_lines(layout: Mapping[str, object]) -> list[str]:
 
 
 def print_text(
-    result: CheckResult, file: IO[str] | None = None, *, show_layout: bool = False
+    result: CheckResult,
+    file: IO[str] | None = None,
+    *,
+    show_layout: bool = False,
+    quiet: bool = False,
 ) -> None:
     """Print the result for people: grouped by file, with skipped rules and a summary line.
 
@@ -112,6 +116,7 @@ def print_text(
         result: What the check found.
         file: Where to print (default: standard output).
         show_layout: Whether to describe the layout the check used first.
+        quiet: Print the violations only: no summary, skipped rules or notes.
     """
     from rich.console import Console
     from rich.markup import escape
@@ -132,6 +137,8 @@ def print_text(
             console.print(f"  [cyan]{escape(where)}[/] [bold red]{v.code}[/] {escape(v.message)}")
             console.print(f"      [dim]fix:[/] {escape(v.fix)} [dim](gospel rule {v.code})[/]")
         console.print()
+    if quiet:
+        return
     if result.ok:
         console.print(f"[green]✓ No gospel violations[/] ({counts}).")
     else:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from gospel_scaffold.commands._options import ProjectOption
+from gospel_scaffold.commands._output import QuietOption, verbosity
 
 __all__ = ["EXAMPLES", "OutputFormat", "command"]
 
@@ -17,6 +18,7 @@ gospel check
 gospel check -C path/to/project --select GOS1,GOS201
 gospel check --format json > gospel-check.json
 gospel check --migrations              # also compare the models with the migrations
+gospel check -q                        # the violations only, or nothing when clean
 """
 
 
@@ -79,6 +81,7 @@ def command(
             show_default=False,
         ),
     ] = None,
+    quiet: QuietOption = False,
 ) -> None:
     """Check a project against the gospel's architecture rules.
 
@@ -105,6 +108,6 @@ def command(
     if output_format is OutputFormat.json:
         typer.echo(to_json(result, show_layout=show_layout))
     else:
-        print_text(result, show_layout=show_layout)
+        print_text(result, show_layout=show_layout, quiet=verbosity().quiet)
     if not result.ok:
         raise typer.Exit(code=1)
