@@ -1,7 +1,6 @@
 """Generic data access: one repository per model, queries only, never a commit."""
 
 from collections.abc import Mapping, Sequence
-from functools import cache
 from typing import Any, ClassVar, Generic, TypeVar
 
 from sqlalchemy import Select, bindparam, func, inspect, select
@@ -24,7 +23,7 @@ class RepositoryBase(Generic[ModelT]):
     """
 
     model: type[ModelT]
-    # Loader options of every page read, e.g. selectinload(Model.links): relationships are
+    # Loader options of every read, e.g. selectinload(Model.links): relationships are
     # lazy="raise", so what a response shows must be loaded with the rows.
     loads: ClassVar[tuple[ExecutableOption, ...]] = ()
 
@@ -33,7 +32,7 @@ class RepositoryBase(Generic[ModelT]):
 
     async def get(self, id_: int) -> ModelT | None:
         """Return the row with this primary key, or None."""
-        row: ModelT | None = await self.session.scalar(_get_statement(self.model), {"id": id_})
+        row: ModelT | None = await self.session.scalar(_get_statement(type(self)), {"id": id_})
         return row
 
     async def list(self, *, offset: int = 0, limit: int = 100, **filters: Any) -> Sequence[ModelT]:
@@ -94,14 +93,21 @@ class RepositoryBase(Generic[ModelT]):
         await self.session.flush()
 
 
-@cache
-def _get_statement(model: type[Base]) -> Select[Any]:
-    (primary_key,) = inspect(model).primary_key
-    return select(model).where(primary_key == bindparam("id"))
-
-
-# By repository class, which names the model and `loads`, and by the columns filtered on.
+# Statements by repository class, which names the model and `loads`, and for pages by the
+# columns filtered on. Plain dicts: mypy does not accept classes as functools.cache keys.
+_get_statements: dict[type[Any], Select[Any]] = {}
 _page_statements: dict[tuple[type[Any], tuple[str, ...], tuple[str, ...]], Select[Any, int]] = {}
+
+
+def _get_statement(repository: type[RepositoryBase[Any]]) -> Select[Any]:
+    if repository not in _get_statements:
+        (primary_key,) = inspect(repository.model).primary_key
+        _get_statements[repository] = (
+            select(repository.model)
+            .where(primary_key == bindparam("id"))
+            .options(*repository.loads)
+        )
+    return _get_statements[repository]
 
 
 def _page_statement(
