@@ -30,6 +30,14 @@ def _require_success(done: subprocess.CompletedProcess[str], what: str) -> None:
         pytest.fail(f"{what} exited {done.returncode}:\n{output}", pytrace=False)
 
 
+def _pytest(
+    venv: GeneratedVenv, project: Path, *args: str, env: dict[str, str]
+) -> subprocess.CompletedProcess[str]:
+    return venv.run(
+        "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", *args, cwd=project, env=env
+    )
+
+
 def _sqlite_tables(database: Path) -> set[str]:
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
@@ -58,17 +66,7 @@ def test_generated_test_suite_passes_on_sqlite(
     # With TEST_REDIS_URL, the login throttle's Redis storage is tested for real too. With
     # --cov, as the generated CI runs it: below 90 % coverage the run fails.
     env = {"TEST_REDIS_URL": redis_url} if redis_url else {}
-    done = runnable_venv.run(
-        "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        "--cov",
-        cwd=runnable_project,
-        env=env,
-    )
+    done = _pytest(runnable_venv, runnable_project, "--cov", env=env)
     _require_success(done, "the generated project's pytest --cov")
     assert "Required test coverage of 90" in done.stdout, done.stdout[-2000:]
     if redis_url:
@@ -80,14 +78,9 @@ def test_generated_test_suite_passes_on_sqlite(
 def test_generated_test_suite_passes_on_postgresql(
     runnable_project: Path, runnable_venv: GeneratedVenv, postgres_database: str
 ) -> None:
-    done = runnable_venv.run(
-        "python",
-        "-m",
-        "pytest",
-        "-q",
-        "-p",
-        "no:cacheprovider",
-        cwd=runnable_project,
+    done = _pytest(
+        runnable_venv,
+        runnable_project,
         env={"TEST_DATABASE_URL": asyncpg_url(postgres_database)},
     )
     _require_success(done, "the generated project's pytest")
