@@ -26,7 +26,8 @@ if TYPE_CHECKING:
 
 API = "/api/v1"
 
-# Every field type, owned and shared domains, references to domains and to users, defaults.
+# Every field type, owned and shared domains, references to domains, to users, to the domain
+# itself and to many rows (refs), defaults.
 FUZZ_DOMAINS: tuple[tuple[str, ...], ...] = (
     ("customers", "name:str:100", "email:str:320:unique", "tier:enum:basic,gold:default=basic"),
     (
@@ -60,6 +61,8 @@ FUZZ_DOMAINS: tuple[tuple[str, ...], ...] = (
         "reviewer:ref:users:null",
         "due:date",
         "price:decimal:6,3:default=1.5",
+        "parent:ref:notes:null",
+        "labels:refs:tags",
         "--no-owner",
     ),
 )

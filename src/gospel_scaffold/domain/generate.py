@@ -214,8 +214,6 @@ def _service_imports(spec: DomainSpec, views: list[FieldView]) -> dict[str, set[
     """The imports the service and its unit tests both need."""
     names = spec.names
     exceptions = {"NotFoundError"}
-    if any(view.target is not None and view.target.is_self for view in views):
-        exceptions.add("BadRequestError")  # a self-reference that would make a loop
     if any(view.kind in ("ref", "refs") or view.unique for view in views):
         exceptions.add("ConflictError")
     if not spec.owner:
@@ -330,7 +328,6 @@ def _routes(spec: DomainSpec) -> str:
             "update_actor": _Actors.of(spec).update,
             "id_param": f"{names.singular}_id",
             "targets": targets,
-            "loops": any(target.is_self for target in spec.refs.values()),
             "int32_max": f"{INT32_MAX:_}",
         },
     )
