@@ -24,6 +24,7 @@ A benchmark, not a test: nothing asserts on the figures.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import shutil
 import statistics
@@ -101,6 +102,7 @@ def main() -> None:
     from gospel_scaffold.check import run_check
 
     print(f"gospel check vs ruff check ({sys.executable}, {args.repeat} runs per measure)")
+    print(f"{os.cpu_count()} CPUs (load average now {os.getloadavg()[0]:.1f})")
     print("times are wall/CPU; per domain: in-process CPU time per added domain")
     print(
         f"{'domains':>7} {'files':>6} {'in process':>14} {'gospel check':>14} "

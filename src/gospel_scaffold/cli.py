@@ -9,7 +9,6 @@ docs/cli.md). Keep imports here light: ``gospel --help`` must not import copier,
 
 from __future__ import annotations
 
-import logging
 import os
 import signal
 import sys
@@ -168,6 +167,8 @@ def _fail(message: str, exit_code: int) -> NoReturn:
     if exit_code > 128:
         # A prompt stopped by a signal leaves prompt_toolkit's asyncio tasks pending; at exit,
         # asyncio would log each of them after the one line below.
+        import logging
+
         logging.getLogger("asyncio").disabled = True
     if _terminated_by and sys.stderr.isatty():
         # A signal can stop a prompt mid-line, where Ctrl-C would have ended the line.

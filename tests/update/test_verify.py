@@ -25,7 +25,7 @@ def test_checks_run_in_order_and_stop_at_the_first_failure(tmp_path: Path) -> No
         (sys.executable, "-c", "import pathlib; pathlib.Path('never').write_text('1')"),
     )
 
-    runs = run_checks(tmp_path, checks)
+    runs = list(run_checks(tmp_path, checks))
 
     assert [run.passed for run in runs] == [True, False]
     assert "lint failed" in runs[1].output
@@ -35,4 +35,4 @@ def test_checks_run_in_order_and_stop_at_the_first_failure(tmp_path: Path) -> No
 
 def test_missing_tool_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ToolMissingError, match="not-a-real-tool is not on PATH"):
-        run_checks(tmp_path, (("not-a-real-tool", "run"),))
+        list(run_checks(tmp_path, (("not-a-real-tool", "run"),)))

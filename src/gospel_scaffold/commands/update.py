@@ -266,15 +266,13 @@ def _report(result: UpdateResult) -> None:
 
 def _verify(root: Path, *, report: bool) -> list[CheckRun]:
     """Run the project's checks one by one, with progress; stop at the first failure."""
-    from gospel_scaffold.update.verify import CHECKS, run_check
+    from gospel_scaffold.update.verify import run_checks
 
     out = console()
     runs: list[CheckRun] = []
-    for command in CHECKS:
-        shown = " ".join(command)
-        with progress(f"Running {shown}"):
-            run = run_check(root, command)
+    for run in run_checks(root, running=lambda shown: progress(f"Running {shown}")):
         runs.append(run)
+        shown = " ".join(run.command)
         if report and run.passed:
             out.print(f"[green]passed[/] {shown}")
             if verbosity().verbose and run.output.strip():
@@ -282,6 +280,4 @@ def _verify(root: Path, *, report: bool) -> list[CheckRun]:
         elif report:
             # The failing check's own output, whatever --quiet says: it is the error's detail.
             typer.echo(run.output.rstrip())
-        if not run.passed:
-            break
     return runs

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from gospel_scaffold._git import git, status_paths, try_git
 from gospel_scaffold._template import ANSWERS_FILE
@@ -44,10 +44,9 @@ from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundl
 from gospel_scaffold.update.source import default_update_ref, is_url, source_checkout
 
 if TYPE_CHECKING:
-    from gospel_scaffold.domain.upgrade import DomainSelection
+    from gospel_scaffold.domain.upgrade import ConflictMode, DomainSelection
 
 __all__ = [
-    "ConflictMode",
     "ProjectOrigin",
     "UpdateResult",
     "find_project",
@@ -55,8 +54,6 @@ __all__ = [
     "update_project",
 ]
 
-
-ConflictMode = Literal["inline", "rej"]
 
 _MARKERS = (b"<<<<<<< before updating", b">>>>>>> after updating")
 _ANSWER_LINE = re.compile(r"^(_src_path|_commit):\s*(.*?)\s*$")

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 from gospel_scaffold.errors import ToolMissingError
 
-__all__ = ["CHECKS", "CheckRun", "run_check", "run_checks"]
+__all__ = ["CHECKS", "CheckRun", "run_checks"]
 
 CHECKS: tuple[tuple[str, ...], ...] = (
     ("uv", "run", "ruff", "check", "."),
@@ -40,7 +42,7 @@ class CheckRun:
         return self.returncode == 0
 
 
-def run_check(root: Path, command: tuple[str, ...]) -> CheckRun:
+def _run_check(root: Path, command: tuple[str, ...]) -> CheckRun:
     """Run one check in the project.
 
     Args:
@@ -68,22 +70,28 @@ def run_check(root: Path, command: tuple[str, ...]) -> CheckRun:
     return CheckRun(command=command, returncode=done.returncode, output=done.stdout)
 
 
-def run_checks(root: Path, checks: tuple[tuple[str, ...], ...] = CHECKS) -> list[CheckRun]:
-    """Run ``checks`` in the project, stopping at the first failure.
+def run_checks(
+    root: Path,
+    checks: tuple[tuple[str, ...], ...] = CHECKS,
+    *,
+    running: Callable[[str], AbstractContextManager[object]] | None = None,
+) -> Iterator[CheckRun]:
+    """Run ``checks`` in the project one by one, stopping after the first failure.
 
     Args:
         root: The project directory.
         checks: Command lines to run, in order.
+        running: Wraps each check while it runs (a progress spinner); given its command line.
 
-    Returns:
-        The checks that ran; the last one failed if any did.
+    Yields:
+        Each check as it ends; the last one failed if any did.
 
     Raises:
         ToolMissingError: A check's program (``uv``) is not on PATH.
     """
-    runs: list[CheckRun] = []
     for command in checks:
-        runs.append(run_check(root, command))
-        if not runs[-1].passed:
-            break
-    return runs
+        with running(" ".join(command)) if running is not None else nullcontext():
+            run = _run_check(root, command)
+        yield run
+        if not run.passed:
+            return
