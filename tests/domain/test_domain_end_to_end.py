@@ -9,13 +9,13 @@ from the shared generated-project venv, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from domain_support import PAYMENTS
+from succeeded import require_success
 
 from gospel_scaffold.domain.add import AddRequest, plan_add
 from gospel_scaffold.domain.apply import apply_plan
@@ -59,12 +59,6 @@ DOMAINS: list[tuple[str, list[str], bool]] = [
 ]
 
 
-def _ok(result: subprocess.CompletedProcess[str], what: str) -> None:
-    assert result.returncode == 0, (
-        f"{what} failed:\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
-    )
-
-
 def _add_all(project: Path) -> None:
     for name, specs, owner in DOMAINS:
         apply_plan(plan_add(AddRequest(name, specs, project, owner=owner)))
@@ -78,7 +72,9 @@ def _alembic_round_trip(venv: Any, project: Path, env: Mapping[str, str]) -> Non
         ("upgrade", "head"),
         ("check",),
     ):
-        _ok(venv.run("alembic", *args, cwd=project, env=env), f"alembic {' '.join(args)}")
+        require_success(
+            venv.run("alembic", *args, cwd=project, env=env), f"alembic {' '.join(args)}"
+        )
 
 
 def _render(
@@ -104,17 +100,21 @@ def test_added_domains_and_a_removal_stay_green_on_sqlite(
     project = _render(shared_cache, render_project, {"project_name": "shop"}, tmp_path)
     _add_all(project)
     # Apply everything first, so removing `tags` has to write a drop migration.
-    _ok(generated_venv.run("alembic", "upgrade", "head", cwd=project), "alembic upgrade head")
+    require_success(
+        generated_venv.run("alembic", "upgrade", "head", cwd=project), "alembic upgrade head"
+    )
     removal = plan_remove(RemoveRequest("tags", project))
     apply_plan(removal)
     assert any("it was applied" in note for note in removal.notes)
 
-    _ok(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")
-    _ok(generated_venv.run("ruff", "format", "--check", ".", cwd=project), "ruff format --check")
-    _ok(generated_venv.run("mypy", cwd=project), "mypy --strict")
+    require_success(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")
+    require_success(
+        generated_venv.run("ruff", "format", "--check", ".", cwd=project), "ruff format --check"
+    )
+    require_success(generated_venv.run("mypy", cwd=project), "mypy --strict")
     # --cov, as the generated CI runs it: the domains' tests keep coverage at 90 %.
     tests = generated_venv.run("pytest", "-q", "-p", "no:cacheprovider", "--cov", cwd=project)
-    _ok(tests, "pytest --cov")
+    require_success(tests, "pytest --cov")
     (project / "shop.db").unlink()
     _alembic_round_trip(generated_venv, project, {})
 
@@ -137,7 +137,9 @@ def test_added_domains_and_a_removal_stay_green_on_postgres(
     )
     _add_all(project)
     env = {"DATABASE_URL": postgres_database, "TEST_DATABASE_URL": postgres_database}
-    _ok(generated_venv.run("alembic", "upgrade", "head", cwd=project, env=env), "upgrade head")
+    require_success(
+        generated_venv.run("alembic", "upgrade", "head", cwd=project, env=env), "upgrade head"
+    )
     # remove-domain asks the configured database through the project's own environment.
     (project / ".venv").symlink_to(generated_venv.path)
     monkeypatch.setenv("DATABASE_URL", postgres_database)
@@ -146,7 +148,9 @@ def test_added_domains_and_a_removal_stay_green_on_postgres(
     assert any("it was applied (read from the database)" in note for note in removal.notes)
 
     _alembic_round_trip(generated_venv, project, env)
-    _ok(generated_venv.run("alembic", "downgrade", "base", cwd=project, env=env), "downgrade")
+    require_success(
+        generated_venv.run("alembic", "downgrade", "base", cwd=project, env=env), "downgrade"
+    )
     result = generated_venv.run("pytest", "-q", "-p", "no:cacheprovider", cwd=project, env=env)
-    _ok(result, "pytest on PostgreSQL")
-    _ok(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")
+    require_success(result, "pytest on PostgreSQL")
+    require_success(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")

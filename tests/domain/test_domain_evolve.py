@@ -12,13 +12,13 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 from domain.domain_support import add_tenants_by_hand
+from succeeded import require_success
 
 from gospel_scaffold.domain.add import AddRequest, plan_add
 from gospel_scaffold.domain.apply import apply_plan
@@ -71,22 +71,6 @@ STEPS: list[list[str]] = [
 ]
 
 
-def _ok(result: subprocess.CompletedProcess[str], what: str) -> None:
-    assert result.returncode == 0, (
-        f"{what} failed:\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
-    )
-
-
-def _gospel(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gospel_scaffold", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def _build(
     root: Path, render_project: Callable[[Mapping[str, Any], Path], Path], answers: dict[str, Any]
 ) -> None:
@@ -132,19 +116,27 @@ _ROWS = [
 ]
 
 
-def _evolve(project: Path, alembic: Callable[..., None]) -> None:
+def _evolve(project: Path, alembic: Callable[..., None], run_gospel: Any) -> None:
     for step in STEPS:
-        _ok(_gospel(*step, cwd=project), " ".join(step))
+        require_success(run_gospel(*step, cwd=project), " ".join(step))
         alembic("upgrade", "head")
 
 
-def _checks(venv: Any, project: Path, env: Mapping[str, str], alembic: Callable[..., None]) -> None:
+def _checks(
+    venv: Any,
+    project: Path,
+    env: Mapping[str, str],
+    alembic: Callable[..., None],
+    run_gospel: Any,
+) -> None:
     alembic("check")
     alembic("downgrade", "base")
     alembic("upgrade", "head")
     alembic("check")
-    _ok(venv.run("pytest", "-q", "-p", "no:cacheprovider", cwd=project, env=env), "pytest")
-    _ok(_gospel("check", cwd=project), "gospel check")
+    require_success(
+        venv.run("pytest", "-q", "-p", "no:cacheprovider", cwd=project, env=env), "pytest"
+    )
+    require_success(run_gospel("check", cwd=project), "gospel check")
 
 
 @pytest.mark.slow
@@ -152,19 +144,22 @@ def test_a_project_evolves_with_rows_in_sqlite(
     shared_cache: Any,
     render_project: Callable[[Mapping[str, Any], Path], Path],
     generated_venv: Any,
+    run_gospel: Any,
     tmp_path: Path,
 ) -> None:
     project = _project(shared_cache, render_project, {"project_name": "evolve"}, tmp_path)
 
     def alembic(*args: str) -> None:
-        _ok(generated_venv.run("alembic", *args, cwd=project), f"alembic {' '.join(args)}")
+        require_success(
+            generated_venv.run("alembic", *args, cwd=project), f"alembic {' '.join(args)}"
+        )
 
     alembic("upgrade", "head")
     with sqlite3.connect(project / "evolve.db") as connection:
         for statement in _ROWS:
             connection.execute(statement)
 
-    _evolve(project, alembic)
+    _evolve(project, alembic, run_gospel)
 
     with sqlite3.connect(project / "evolve.db") as connection:
         assert connection.execute("SELECT tier, vip FROM customers").fetchall() == [("basic", 0)]
@@ -175,10 +170,12 @@ def test_a_project_evolves_with_rows_in_sqlite(
         "async def vip_count(self) -> int:"
         in (project / "app/services/customers_service.py").read_text()
     )
-    _ok(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")
-    _ok(generated_venv.run("ruff", "format", "--check", ".", cwd=project), "ruff format --check")
-    _ok(generated_venv.run("mypy", cwd=project), "mypy --strict")
-    _checks(generated_venv, project, {}, alembic)
+    require_success(generated_venv.run("ruff", "check", ".", cwd=project), "ruff check")
+    require_success(
+        generated_venv.run("ruff", "format", "--check", ".", cwd=project), "ruff format --check"
+    )
+    require_success(generated_venv.run("mypy", cwd=project), "mypy --strict")
+    _checks(generated_venv, project, {}, alembic, run_gospel)
 
 
 @pytest.mark.slow
@@ -187,6 +184,7 @@ def test_a_project_evolves_with_rows_in_postgres(
     shared_cache: Any,
     render_project: Callable[[Mapping[str, Any], Path], Path],
     generated_venv: Any,
+    run_gospel: Any,
     postgres_database: str,
     tmp_path: Path,
 ) -> None:
@@ -197,7 +195,7 @@ def test_a_project_evolves_with_rows_in_postgres(
 
     def alembic(*args: str) -> None:
         run = generated_venv.run("alembic", *args, cwd=project, env=env)
-        _ok(run, f"alembic {' '.join(args)}")
+        require_success(run, f"alembic {' '.join(args)}")
 
     def psql(sql: str) -> str:
         done = subprocess.run(
@@ -212,11 +210,11 @@ def test_a_project_evolves_with_rows_in_postgres(
     for statement in _ROWS:
         psql(statement)
 
-    _evolve(project, alembic)
+    _evolve(project, alembic, run_gospel)
 
     assert psql("SELECT tier || ' ' || vip FROM customers") == "basic false"
     assert psql("SELECT fee FROM payments") == "0.50"
     assert psql("SELECT to_regclass('notes_tags') IS NULL, to_regclass('products_tags')") == (
         "t|products_tags"
     )
-    _checks(generated_venv, project, env, alembic)
+    _checks(generated_venv, project, env, alembic, run_gospel)

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml  # type: ignore[import-untyped]
 from replicas import dockerfile_command, option
+from succeeded import require_success
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv, RenderProject, TemplateCase
@@ -35,11 +35,6 @@ def _secret_key(project: Path) -> str:
     found = SECRET_LINE.search((project / ".env").read_text(encoding="utf-8"))
     assert found, ".env has no SECRET_KEY line"
     return found.group(1).strip().strip("'\"")
-
-
-def _require_success(done: subprocess.CompletedProcess[str]) -> None:
-    if done.returncode != 0:
-        pytest.fail(f"{' '.join(map(str, done.args))}\n{done.stdout}{done.stderr}", pytrace=False)
 
 
 def _answers(project: Path) -> dict[str, object]:
@@ -247,7 +242,7 @@ def test_rendered_project_passes_ruff_check(
     rendered_project: Path, generated_venv: GeneratedVenv
 ) -> None:
     done = generated_venv.run("ruff", "check", "--no-cache", ".", cwd=rendered_project)
-    _require_success(done)
+    require_success(done, " ".join(map(str, done.args)))
 
 
 @pytest.mark.slow
@@ -257,7 +252,7 @@ def test_rendered_project_is_ruff_formatted(
     done = generated_venv.run(
         "ruff", "format", "--check", "--no-cache", "--diff", ".", cwd=rendered_project
     )
-    _require_success(done)
+    require_success(done, " ".join(map(str, done.args)))
 
 
 @pytest.mark.slow
@@ -276,4 +271,4 @@ def test_rendered_project_passes_mypy_strict(
         str(tmp_path / "mypy-cache"),
         cwd=rendered_project,
     )
-    _require_success(done)
+    require_success(done, " ".join(map(str, done.args)))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from succeeded import require_success
 
 if TYPE_CHECKING:
     from conftest import GeneratedVenv
@@ -22,12 +23,6 @@ pytestmark = pytest.mark.slow
 def asyncpg_url(url: str) -> str:
     """SQLAlchemy's async form of a ``postgresql://`` URL."""
     return url.replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
-def _require_success(done: subprocess.CompletedProcess[str], what: str) -> None:
-    if done.returncode != 0:
-        output = f"{done.stdout[-8000:]}\n{done.stderr[-8000:]}"
-        pytest.fail(f"{what} exited {done.returncode}:\n{output}", pytrace=False)
 
 
 def _pytest(
@@ -57,7 +52,7 @@ def _postgres_tables(url: str) -> set[str]:
 def _migrate(venv: GeneratedVenv, project: Path, database_url: str, step: str) -> None:
     args = {"upgrade": ["upgrade", "head"], "check": ["check"], "downgrade": ["downgrade", "base"]}
     done = venv.run("alembic", *args[step], cwd=project, env={"DATABASE_URL": database_url})
-    _require_success(done, f"alembic {' '.join(args[step])}")
+    require_success(done, f"alembic {' '.join(args[step])}")
 
 
 def test_generated_test_suite_passes_on_sqlite(
@@ -67,7 +62,7 @@ def test_generated_test_suite_passes_on_sqlite(
     # --cov, as the generated CI runs it: below 90 % coverage the run fails.
     env = {"TEST_REDIS_URL": redis_url} if redis_url else {}
     done = _pytest(runnable_venv, runnable_project, "--cov", env=env)
-    _require_success(done, "the generated project's pytest --cov")
+    require_success(done, "the generated project's pytest --cov")
     assert "Required test coverage of 90" in done.stdout, done.stdout[-2000:]
     if redis_url:
         # Only the PostgreSQL tests skip on SQLite (-ra lists every skip with its reason).
@@ -83,7 +78,7 @@ def test_generated_test_suite_passes_on_postgresql(
         runnable_project,
         env={"TEST_DATABASE_URL": asyncpg_url(postgres_database)},
     )
-    _require_success(done, "the generated project's pytest")
+    require_success(done, "the generated project's pytest")
 
 
 def test_migrations_upgrade_check_and_downgrade_on_sqlite(

@@ -14,14 +14,13 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from succeeded import require_success
 from update.template_history import (
     NEXT_SERVICE_DOCSTRING,
     NEXT_TEST,
@@ -147,38 +146,22 @@ def _generated(project: Path) -> dict[str, str]:
     return files
 
 
-def _gospel(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "gospel_scaffold", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=600,
-    )
-
-
-def _ok(done: subprocess.CompletedProcess[str], what: str) -> None:
-    assert done.returncode == 0, f"{what}:\n{done.stdout[-6000:]}\n{done.stderr[-3000:]}"
-
-
 @pytest.mark.slow
 def test_update_brings_the_next_gospel_to_every_domain_and_keeps_your_edits(
     shop: Path,
     next_gospel: Path,
-    gospel_env: dict[str, str],
+    run_gospel: Any,
     generated_venv: Any,
     tmp_path: Path,
 ) -> None:
     _edit_like_users(shop)
     migrations = _migrations(shop)
     head = run_git(shop, "rev-parse", "HEAD")
-    env = {**gospel_env, render.TEMPLATES_ENV: str(next_gospel)}
+    env = {render.TEMPLATES_ENV: str(next_gospel)}
 
-    done = _gospel("update", "--trust", "--json", cwd=shop, env=env)
+    done = run_gospel("update", "--trust", "--json", cwd=shop, extra_env=env)
 
-    _ok(done, "gospel update")
+    require_success(done, "gospel update")
     report = json.loads(done.stdout)
     assert (report["from"], report["to"], report["conflicts"]) == (V1, V2, [])
     assert report["domains"] == ["customers", "payments", "tags"]
@@ -213,8 +196,8 @@ def test_update_brings_the_next_gospel_to_every_domain_and_keeps_your_edits(
         ("mypy",),
         ("pytest", "-q", "-p", "no:cacheprovider", "-x"),
     ):
-        _ok(generated_venv.run(tool, *args, cwd=shop), f"{tool} {' '.join(args)}")
-    _ok(_gospel("check", cwd=shop, env=env), "gospel check")
+        require_success(generated_venv.run(tool, *args, cwd=shop), f"{tool} {' '.join(args)}")
+    require_success(run_gospel("check", cwd=shop, extra_env=env), "gospel check")
 
 
 def test_an_overlapping_edit_is_a_conflict_left_like_copier_leaves_one(
