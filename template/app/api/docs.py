@@ -22,9 +22,9 @@ from fastapi.staticfiles import StaticFiles
 from starlette.responses import HTMLResponse
 from starlette.routing import BaseRoute
 
-__all__ = ["ASSETS_URL", "add_api_docs", "tag_descriptions"]
+__all__ = ["add_api_docs"]
 
-ASSETS_URL = "/docs/assets"
+_ASSETS_URL = "/docs/assets"
 """Where the pages' assets are served: fastapi-offline's, and ours in app/api/static."""
 
 # validatorUrl: no badge fetched from swagger.io, which would also send it the document's URL.
@@ -43,7 +43,7 @@ _REDOC_CSP = f"{_SELF_ONLY}; script-src 'self'; style-src 'self' 'unsafe-inline'
 def add_api_docs(app: FastAPI) -> None:
     """Serve /docs, /redoc and their assets, and describe every tag in the OpenAPI document."""
     app.mount(
-        ASSETS_URL,
+        _ASSETS_URL,
         StaticFiles(
             directory=Path(__file__).parent / "static", packages=[("fastapi_offline", "static")]
         ),
@@ -57,7 +57,7 @@ def add_api_docs(app: FastAPI) -> None:
         # On the first call, once every router is in: tags added later describe themselves.
         if app.openapi_schema is None:
             named = {tag["name"] for tag in app.openapi_tags or []}
-            described = tag_descriptions(app.routes)
+            described = _tag_descriptions(app.routes)
             app.openapi_tags = [
                 *(app.openapi_tags or []),
                 *(
@@ -72,7 +72,7 @@ def add_api_docs(app: FastAPI) -> None:
     app.openapi = openapi_with_tag_descriptions  # type: ignore[method-assign]
 
 
-def tag_descriptions(routes: Sequence[BaseRoute]) -> dict[str, str]:
+def _tag_descriptions(routes: Sequence[BaseRoute]) -> dict[str, str]:
     """Each tag's description: the first paragraph of the docstring of its routes' module."""
     descriptions: dict[str, str] = {}
     # Included routers are nested since FastAPI 0.137: iter_route_contexts walks them all.
@@ -96,10 +96,10 @@ async def swagger_ui(request: Request) -> HTMLResponse:
     page = get_swagger_ui_html(
         openapi_url=f"{root}{app.openapi_url}",
         title=html.escape(f"{app.title} - Swagger UI"),
-        swagger_js_url=f"{root}{ASSETS_URL}/swagger-ui-bundle.js",
+        swagger_js_url=f"{root}{_ASSETS_URL}/swagger-ui-bundle.js",
         # swagger-ui.css, and the app's own rules after it.
-        swagger_css_url=f"{root}{ASSETS_URL}/swagger-ui-app.css",
-        swagger_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+        swagger_css_url=f"{root}{_ASSETS_URL}/swagger-ui-app.css",
+        swagger_favicon_url=f"{root}{_ASSETS_URL}/favicon.png",
         init_oauth=app.swagger_ui_init_oauth,
         swagger_ui_parameters={**_SWAGGER_UI_PARAMETERS, **(app.swagger_ui_parameters or {})},
     )
@@ -118,8 +118,8 @@ async def redoc(request: Request) -> HTMLResponse:
     page = get_redoc_html(
         openapi_url=f"{root}{app.openapi_url}",
         title=html.escape(f"{app.title} - ReDoc"),
-        redoc_js_url=f"{root}{ASSETS_URL}/redoc.standalone.js",
-        redoc_favicon_url=f"{root}{ASSETS_URL}/favicon.png",
+        redoc_js_url=f"{root}{_ASSETS_URL}/redoc.standalone.js",
+        redoc_favicon_url=f"{root}{_ASSETS_URL}/favicon.png",
         with_google_fonts=False,
     )
     page.headers["Content-Security-Policy"] = _REDOC_CSP

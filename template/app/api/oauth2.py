@@ -99,7 +99,7 @@ async def read_token_form(request: Request) -> TokenForm:
 
 
 def _describe(error: ValidationError) -> str:
-    # Which field and why, as the 422 handler says it.
+    # Which field and why, one line per problem: error_description is a single string.
     return "; ".join(
         f"{'.'.join(str(part) for part in problem['loc'])}: {problem['msg']}"
         for problem in error.errors(include_url=False, include_input=False)
