@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -231,3 +232,29 @@ def test_update_shows_progress_on_a_terminal(
     assert terminal.wait() == 0, terminal.output
     assert "Updating the project" in terminal.output
     assert f"from template {V1} to {V2}" in terminal.plain_output
+
+
+@pytest.mark.slow
+def test_verify_runs_the_projects_checks_in_turn_and_stops_at_the_first_failure(
+    run_gospel, gospel_env: dict[str, str], tmp_path: Path
+) -> None:
+    # The project's own toolchain, through uv as users run it (uv comes with gospel's dev tools).
+    path = f"{Path(sys.executable).parent}{os.pathsep}{gospel_env['PATH']}"
+    assert run_gospel("new", "shop", "--defaults").returncode == 0
+    root = tmp_path / "shop"
+
+    green = run_gospel("update", "--no-template", "--verify", cwd=root, extra_env={"PATH": path})
+    (root / "app" / "main.py").write_text(
+        (root / "app" / "main.py").read_text(encoding="utf-8") + "x = [ 1 ]\n", encoding="utf-8"
+    )
+    commit_all(root, "Badly formatted")
+    red = run_gospel("update", "--no-template", "--verify", cwd=root, extra_env={"PATH": path})
+
+    assert green.returncode == 0, green.stdout + green.stderr
+    for check in ("ruff check .", "ruff format --check .", "mypy", "pytest -q"):
+        assert f"passed uv run {check}" in green.stdout
+    assert red.returncode == 4, red.stdout + red.stderr
+    assert "passed uv run ruff check ." in red.stdout
+    assert "1 file would be reformatted" in red.stdout
+    assert "uv run mypy" not in red.stdout
+    assert "`uv run ruff format --check .` failed" in red.stderr
