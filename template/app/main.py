@@ -1,5 +1,6 @@
 """The FastAPI application: lifespan, middleware, error handlers, routers and health checks."""
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -40,9 +41,20 @@ _METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 @asynccontextmanager
 async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-    """Log startup and release the database pool on shutdown."""
+    """Log startup, tune the garbage collector for serving, release the pool on shutdown."""
     logger.info("Starting %s (%s)", settings.APP_NAME, settings.ENVIRONMENT)
+    # Objects made at start-up (modules, routes, mappers) live as long as the process: frozen,
+    # the collector stops scanning them. Requests make many short-lived objects (ORM rows,
+    # validation), and a collection every 700 of them, Python's default, cost a sixth of a
+    # listing's CPU and doubled its p99 latency under load; every 50,000 costs little memory.
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000)
     yield
+    # Undone for a process that starts the app again, as the tests do.
+    gc.set_threshold(*thresholds)
+    gc.unfreeze()
     await engine.dispose()
     logger.info("Stopped %s", settings.APP_NAME)
 

@@ -4,6 +4,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -133,9 +134,13 @@ class DecimalString:
         whole = "1234"[: self.digits - self.places] or "0"
         return f"{whole}.{'5678'[: self.places]}" if self.places else whole
 
+    @cached_property
+    def _exponent(self) -> Decimal:
+        return Decimal(1).scaleb(-self.places)
+
     def quantize(self, value: Decimal) -> Decimal:
         """`value` with exactly `places` places."""
-        return value.quantize(Decimal(1).scaleb(-self.places))
+        return value.quantize(self._exponent)
 
     def canonical(self, value: Decimal) -> str:
         """`value` as the API writes it: `places` places, never an exponent."""

@@ -1,3 +1,4 @@
+import gc
 from collections.abc import AsyncIterator
 
 import pytest
@@ -99,3 +100,16 @@ async def test_openapi_schema_is_served_under_the_api_prefix(client: AsyncClient
 async def test_lifespan_starts_and_stops_cleanly() -> None:
     async with lifespan(app):
         pass
+
+
+async def test_serving_collects_garbage_rarely_and_stopping_restores_the_collector() -> None:
+    before = gc.get_threshold()
+
+    async with lifespan(app):
+        serving = gc.get_threshold()
+        frozen = gc.get_freeze_count()
+
+    assert serving[0] > before[0]
+    assert frozen > 0
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
