@@ -4,12 +4,16 @@ Baselines measured in the same run: the bare interpreter; a one-command Typer ap
 ``--help`` and parsing one argument (Typer validates arguments with pydantic, which the help
 does not import), the floor of any Typer CLI; and ``ruff check`` on the same project as
 ``gospel check``. Commands run on a project made by ``gospel new`` with one domain; the
-``add-domain`` and ``remove-domain`` runs work on fresh copies of it.
+``add-domain`` and ``remove-domain`` runs work on fresh copies of it. ``gospel update`` runs on
+that project (already up to date) and on fresh copies of one made by the same gospel at
+``--update-from`` (default ``v0.1.0``; from a gospel checkout with no uncommitted template
+changes, as an update needs).
 
 Each figure is ``wall/CPU``: the time you wait, and the processor time the command and its
 children used. On a busy machine wall times grow with the load while CPU times barely move.
 
-Usage: ``python benchmarks/bench_cli.py [-n RUNS]``. Prints numbers, asserts nothing.
+Usage: ``python benchmarks/bench_cli.py [-n RUNS] [--update-from REF]``. Prints numbers,
+asserts nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+REPO = Path(__file__).resolve().parents[1]
 GOSPEL = [sys.executable, "-m", "gospel_scaffold"]
 BARE_TYPER = (
     "import sys, typer\n"
@@ -44,6 +49,19 @@ def _ruff() -> str:
     return found
 
 
+def _project(work: Path, name: str, *options: str) -> Path:
+    """A project made by ``gospel new`` with the items domain, committed."""
+    project = work / name
+    for argv, cwd in (
+        ([*GOSPEL, "new", name, "--defaults", *options], work),
+        ([*GOSPEL, "add-domain", *DOMAIN], project),
+        (["git", "add", "-A"], project),
+        (["git", "commit", "-qm", "Add items"], project),
+    ):
+        subprocess.run(argv, cwd=cwd, check=True, capture_output=True)
+    return project
+
+
 def _time(argv: list[str], cwd: Path) -> tuple[float, float]:
     """Wall and CPU seconds of one run (CPU: the command and every process it waited for)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -61,17 +79,14 @@ Case = tuple[Callable[[int], list[str]], Callable[[int], Path]]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("-n", "--runs", type=int, default=5, help="runs per command (default 5)")
-    runs = parser.parse_args().runs
+    parser.add_argument("--update-from", default="v0.1.0", help="template version to update from")
+    args = parser.parse_args()
+    runs = args.runs
 
     with tempfile.TemporaryDirectory(prefix="gospel-bench-") as tmp:
         work = Path(tmp)
-        project = work / "shop"
-        subprocess.run(
-            [*GOSPEL, "new", "shop", "--no-git"], cwd=work, check=True, capture_output=True
-        )
-        subprocess.run(
-            [*GOSPEL, "add-domain", *DOMAIN], cwd=project, check=True, capture_output=True
-        )
+        project = _project(work, "shop")
+        older = _project(work, "older", "--template", str(REPO), "--vcs-ref", args.update_from)
 
         def copy(prefix: str) -> Callable[[int], Path]:
             def make(i: int) -> Path:
@@ -105,6 +120,11 @@ def main() -> None:
                 copy("add"),
             ),
             "gospel remove-domain": (lambda i: [*GOSPEL, "remove-domain", "items"], copy("rm")),
+            "gospel update (up to date)": (lambda i: [*GOSPEL, "update"], at(project)),
+            f"gospel update (from {args.update_from})": (
+                lambda i: [*GOSPEL, "update"],
+                lambda i: Path(shutil.copytree(older, work / f"update-{i}", symlinks=True)),
+            ),
             "gospel check": (lambda i: [*GOSPEL, "check"], at(project)),
             "baseline: ruff check --no-cache": (
                 lambda i: [_ruff(), "check", "--no-cache", "."],

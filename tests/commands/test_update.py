@@ -163,6 +163,25 @@ def test_project_from_a_gospel_checkout_updates_to_its_newer_commits(
     assert read_origin(root).commit == _describe(gospel_checkout)
 
 
+def test_project_at_the_checkouts_head_is_up_to_date_and_still_takes_new_answers(
+    gospel_checkout: Path, run_gospel, tmp_path: Path
+) -> None:
+    env = checkout_env(gospel_checkout)
+    assert run_gospel("new", "shop-api", "--defaults", extra_env=env).returncode == 0
+    root = tmp_path / "shop-api"
+    made_at = read_origin(root).commit
+
+    unchanged = run_gospel("update", cwd=root, extra_env=env)
+    answered = run_gospel("update", "-d", "deploy=kubernetes", cwd=root, extra_env=env)
+
+    assert unchanged.returncode == 0, unchanged.stderr
+    assert f"Already up to date at template {made_at}" in unchanged.stdout
+    assert answered.returncode == 0, answered.stderr
+    assert (root / "deploy" / "kubernetes" / "base" / "kustomization.yaml").is_file()
+    assert "deploy: kubernetes" in (root / ".copier-answers.yml").read_text(encoding="utf-8")
+    assert read_origin(root).commit == made_at
+
+
 def test_update_from_a_checkout_with_uncommitted_template_changes_is_refused(
     gospel_checkout: Path, run_gospel, assert_one_line_error, tmp_path: Path
 ) -> None:

@@ -7,7 +7,9 @@ The steps, in order:
 2. refuse a dirty git tree before touching anything;
 3. snapshot the existing migration files;
 4. run ``copier update`` (serving ``gospel://template.git`` from the installed bundle when the
-   project was made from it); if copier fails, put the tree back exactly as it was;
+   project was made from it); if copier fails, put the tree back exactly as it was. Skipped
+   when the project already records the version of gospel's template it would go to and no
+   answer changes: copier would change nothing, after seconds of cloning the template;
 5. put back any existing migration file the update changed or deleted: an update never rewrites
    history that databases have already applied;
 6. bring every generated domain slice to the installed gospel
@@ -492,11 +494,35 @@ def update_project(
         vcs_ref = to if to is not None else default_update_ref(src_path)
         # Gospel's own template is trusted to run its copier migrations, as the bundle is.
         trust = trust or origin.bundled or source_checkout(src_path) is not None
+        # Step 4 is skipped when the project is already there (see the module docstring).
+        template = bool(data) or to is not None or not _records(origin, vcs_ref)
     _check_clean(root)
     steps = _Steps(template, selection, vcs_ref, conflict, trust, quiet, data or {}, root)
     with _work_tree(root, dry_run) as work:
         result = _update_in_place(read_origin(work), steps, dry_run=dry_run)
     return replace(result, root=root, dry_run=dry_run)
+
+
+def _records(origin: ProjectOrigin, ref: str | None) -> bool:
+    """Whether the project records the version of gospel's own template that ``ref`` names.
+
+    Copier records ``git describe --tags --always`` of the commit it rendered.
+    """
+    if ref is None or origin.commit is None:
+        return False
+    if origin.bundled:
+        bundled = bundled_template()
+        return (
+            bundled is not None
+            and not bundled.dirty
+            and bundled.commit == ref
+            and bundled.describe == origin.commit
+        )
+    checkout = source_checkout(origin.src_path or "")
+    if checkout is None:
+        return False
+    described = try_git(checkout.root, "describe", "--tags", "--always", ref)
+    return described is not None and described.strip() == origin.commit
 
 
 @contextmanager
