@@ -40,14 +40,15 @@ import httpx
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "template")]
 
-from conftest import (  # noqa: E402  (the test suite's venv builder and PostgreSQL cluster)
+from generated_env import (  # noqa: E402
     POSTGRES_URL_ENV,
     GeneratedVenv,
-    _build_venv,
-    _throwaway_cluster,
+    build_venv,
     find_python,
+    free_port,
+    throwaway_cluster,
 )
-from served_app import API, FAST_HASHING, asyncpg_url, free_port  # noqa: E402
+from served_app import API, FAST_HASHING, asyncpg_url  # noqa: E402
 
 DOMAIN = ("items", "name:str:100", "price:decimal:10,2", "quantity:int", "done:bool:default=false")
 ROWS = 100
@@ -291,7 +292,7 @@ def main() -> None:
         projects = {"gospel": _generate(work / "now", REPO)}
         if args.compare:
             projects[args.compare] = _generate(work / "ref", _checkout(args.compare, work))
-        _build_venv(work / "venv", list(projects.values()), python)
+        build_venv(work / "venv", list(projects.values()), python)
         venv = GeneratedVenv(work / "venv")
         print(
             f"uvicorn, 1 worker unless said; wrk -t2 -c{args.connections}, {args.seconds} s a run, "
@@ -353,7 +354,7 @@ def _postgres_admin_url(given: str | None) -> Iterator[str | None]:
         yield url
         return
     try:
-        with _throwaway_cluster() as started:
+        with throwaway_cluster() as started:
             yield started
     except (LookupError, subprocess.CalledProcessError, OSError) as error:
         print(f"PostgreSQL skipped: {error}\n")

@@ -30,12 +30,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests"), str(REPO / "tests" / "template")]
 
-from conftest import (  # noqa: E402  (the test suite's venv builder and PostgreSQL cluster)
+from generated_env import (  # noqa: E402
     POSTGRES_URL_ENV,
     GeneratedVenv,
-    _build_venv,
-    _throwaway_cluster,
+    build_venv,
     find_python,
+    throwaway_cluster,
 )
 from served_app import (  # noqa: E402
     API,
@@ -143,7 +143,7 @@ def main() -> None:
         python = find_python("3.12")  # the template's default Python
         if python is None:
             sys.exit("python3.12 not found on PATH or in pyenv")
-        _build_venv(work / "venv", [project], python)
+        build_venv(work / "venv", [project], python)
         venv = GeneratedVenv(work / "venv")
         hashing = "" if args.production_hashing else FAST_HASHING
         _print_header(venv, project, args.production_hashing, wrk)
@@ -191,7 +191,7 @@ def _postgres_admin_url(given: str | None) -> Iterator[str | None]:
         return
     with contextlib.ExitStack() as stack:
         try:
-            started = stack.enter_context(_throwaway_cluster())
+            started = stack.enter_context(throwaway_cluster())
         except (LookupError, subprocess.CalledProcessError, OSError) as error:
             print(f"PostgreSQL skipped: {error}\n")
             yield None

@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests")]
 
-from conftest import GeneratedVenv, _build_venv, find_python  # noqa: E402
+from generated_env import GeneratedVenv, build_venv, find_python  # noqa: E402
 
 from gospel_scaffold.new_project import render_project  # noqa: E402
 
@@ -41,7 +41,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="gospel-bench-suite-") as tmp:
         project = Path(tmp) / "suite"
         render_project({"project_name": "suite"}, project)
-        _build_venv(Path(tmp) / "venv", [project], python)
+        build_venv(Path(tmp) / "venv", [project], python)
         venv = GeneratedVenv(Path(tmp) / "venv")
         venv.run("pytest", "-q", "-p", "no:cacheprovider", cwd=project)  # caches compiled modules
         results: dict[str, list[tuple[float, float, str]]] = {label: [] for label in RUNS}

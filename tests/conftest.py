@@ -38,7 +38,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -47,9 +46,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from generated_env import (
+    POSTGRES_URL_ENV,
+    GeneratedVenv,
+    build_venv,
+    find_python,
+    free_port,
+    throwaway_cluster,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-POSTGRES_URL_ENV = "GOSPEL_TEST_POSTGRES_URL"
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,105 +341,6 @@ def runnable_project(
 # The shared venv of the generated projects
 
 
-@dataclass(frozen=True)
-class GeneratedVenv:
-    """A venv holding the dependencies (dev group included) of the generated projects."""
-
-    path: Path
-
-    @property
-    def python(self) -> Path:
-        """The venv's interpreter."""
-        return self.path / "bin" / "python"
-
-    def bin(self, tool: str) -> Path:
-        """The path of a console script installed in the venv."""
-        return self.path / "bin" / tool
-
-    def env(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
-        """An environment that runs this venv's tools and nothing of the generator's."""
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME"}
-            and not k.startswith(("PYTEST_", "GOSPEL_", "COV_"))
-        }
-        env["PATH"] = f"{self.path / 'bin'}{os.pathsep}{env.get('PATH', '')}"
-        env["VIRTUAL_ENV"] = str(self.path)
-        env.update(extra or {})
-        return env
-
-    def run(
-        self,
-        tool: str,
-        *args: str,
-        cwd: Path,
-        env: Mapping[str, str] | None = None,
-        timeout: float = 900,
-    ) -> subprocess.CompletedProcess[str]:
-        """Run ``tool ARGS`` from the venv in ``cwd``; never raises on failure."""
-        return subprocess.run(
-            [str(self.bin(tool)), *args],
-            cwd=cwd,
-            env=self.env(env),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-
-
-def _uv() -> str:
-    from uv import find_uv_bin
-
-    return str(find_uv_bin())
-
-
-def find_python(version: str) -> str | None:
-    """Return a working ``pythonX.Y`` interpreter (PATH, then pyenv), or ``None``."""
-    candidates: list[str] = []
-    if found := shutil.which(f"python{version}"):
-        candidates.append(found)
-    pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates += [
-        str(p) for p in sorted(pyenv_root.glob(f"versions/{version}*/bin/python{version}"))
-    ]
-    for candidate in candidates:
-        probe = subprocess.run(
-            [candidate, "-c", "import sys; print(sys.version_info[:2])"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if probe.returncode == 0:
-            return candidate
-    return None
-
-
-def _build_venv(venv: Path, projects: list[Path], python: str) -> None:
-    uv = _uv()
-    env = {**os.environ, "UV_PYTHON_DOWNLOADS": "never"}
-    env.pop("VIRTUAL_ENV", None)
-    steps = [
-        [uv, "venv", "--quiet", "--python", python, str(venv)],
-        [
-            uv,
-            "pip",
-            "install",
-            "--quiet",
-            "--python",
-            str(venv / "bin" / "python"),
-            *[arg for p in projects for arg in ("-r", str(p / "pyproject.toml"))],
-            *[arg for p in projects for arg in ("--group", f"{p / 'pyproject.toml'}:dev")],
-        ],
-    ]
-    for step in steps:
-        done = subprocess.run(step, env=env, capture_output=True, text=True, check=False)
-        if done.returncode != 0:
-            raise RuntimeError(f"{' '.join(step[:3])} failed:\n{done.stderr[-4000:]}")
-
-
 GeneratedVenvs = Callable[[str], GeneratedVenv]
 
 
@@ -456,9 +363,7 @@ def generated_venvs(
             pytest.skip(message)
         projects = [rendered_projects(case) for case in TEMPLATE_CASES]
         return GeneratedVenv(
-            shared_cache.get(
-                f"generated-venv-{version}", lambda v: _build_venv(v, projects, python)
-            )
+            shared_cache.get(f"generated-venv-{version}", lambda v: build_venv(v, projects, python))
         )
 
     return get
@@ -480,67 +385,6 @@ def runnable_venv(runnable_case: TemplateCase, generated_venvs: GeneratedVenvs) 
 # PostgreSQL
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _as_postgres_user(command: list[str]) -> list[str]:
-    if os.geteuid() == 0:
-        return ["runuser", "-u", "postgres", "--", *command]
-    return command
-
-
-@contextlib.contextmanager
-def _throwaway_cluster() -> Iterator[str]:
-    missing = [tool for tool in ("initdb", "pg_ctl") if shutil.which(tool) is None]
-    if missing:
-        raise LookupError(f"{', '.join(missing)} not on PATH")
-    # Not under pytest's basetemp: the postgres user must be able to reach the directory.
-    data_dir = Path(tempfile.mkdtemp(prefix="gospel-pg-"))
-    if os.geteuid() == 0:
-        shutil.chown(data_dir, user="postgres", group="postgres")
-    port = _free_port()
-    log = data_dir / "server.log"
-    try:
-        subprocess.run(
-            _as_postgres_user(
-                ["initdb", "-D", str(data_dir / "data"), "-U", "postgres", "--auth=trust"]
-            ),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        subprocess.run(
-            _as_postgres_user(
-                [
-                    "pg_ctl",
-                    "-D",
-                    str(data_dir / "data"),
-                    "-l",
-                    str(log),
-                    "-o",
-                    f"-p {port} -c listen_addresses=127.0.0.1 -k {data_dir} -c fsync=off",
-                    "-w",
-                    "start",
-                ]
-            ),
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        subprocess.run(
-            _as_postgres_user(["pg_ctl", "-D", str(data_dir / "data"), "-m", "immediate", "stop"]),
-            capture_output=True,
-            check=False,
-        )
-        shutil.rmtree(data_dir, ignore_errors=True)
-
-
 @pytest.fixture(scope="session")
 def postgres_admin_url() -> Iterator[str]:
     """An admin URL (``postgresql://...``) of a PostgreSQL server for this session."""
@@ -549,7 +393,7 @@ def postgres_admin_url() -> Iterator[str]:
         yield given
         return
     try:
-        with _throwaway_cluster() as url:
+        with throwaway_cluster() as url:
             yield url
     except (LookupError, subprocess.CalledProcessError, OSError) as error:
         detail = getattr(error, "stderr", None) or error
@@ -655,7 +499,7 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str | None]:
             pytest.fail("redis-server is not on PATH")
         yield None
         return
-    port = _free_port()
+    port = free_port()
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from served_app import failures, free_port, stop, wait_until_up
+from generated_env import free_port
+from served_app import failures, stop, wait_until_up
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv
+    from generated_env import GeneratedVenv
 
 
 def dockerfile_command(project: Path) -> list[str]:

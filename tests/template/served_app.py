@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -20,9 +19,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from generated_env import free_port
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, SharedCache
+    from conftest import SharedCache
+    from generated_env import GeneratedVenv
 
 API = "/api/v1"
 
@@ -165,14 +166,6 @@ def failures(log: str) -> list[str]:
     """Lines of a server log that show a failure: tracebacks and errors."""
     markers = ("Traceback", "ERROR", "Exception in ASGI application")
     return [line for line in log.splitlines() if any(marker in line for marker in markers)]
-
-
-def free_port() -> int:
-    """A TCP port free on the loopback interface right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @contextlib.contextmanager

@@ -24,7 +24,8 @@ import pytest
 from served_app import API, ServedApp, build_fuzz_project, serve
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, SharedCache
+    from conftest import SharedCache
+    from generated_env import GeneratedVenv
     from playwright.sync_api import Browser, Locator, Page
 
 pytestmark = pytest.mark.slow

@@ -27,7 +27,8 @@ from served_app import (
 )
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, SharedCache
+    from conftest import SharedCache
+    from generated_env import GeneratedVenv
 
 pytestmark = pytest.mark.slow
 

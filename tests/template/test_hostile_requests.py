@@ -22,7 +22,8 @@ import pytest
 from served_app import ServedApp, build_fuzz_project, serve
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, SharedCache
+    from conftest import SharedCache
+    from generated_env import GeneratedVenv
 
 pytestmark = pytest.mark.slow
 

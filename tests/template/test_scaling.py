@@ -27,7 +27,8 @@ from replicas import Replica, call, dockerfile_command, option, pod_settings, re
 from served_app import API, log_in, sign_up
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, PostgresDatabases
+    from conftest import PostgresDatabases
+    from generated_env import GeneratedVenv
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

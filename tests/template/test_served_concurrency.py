@@ -14,7 +14,7 @@ import pytest
 from served_app import asyncpg_url, registration, send_concurrently, serve, users
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv
+    from generated_env import GeneratedVenv
 
 pytestmark = pytest.mark.slow
 

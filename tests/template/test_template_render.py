@@ -13,7 +13,8 @@ from replicas import dockerfile_command, option
 from succeeded import require_success
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv, RenderProject, TemplateCase
+    from conftest import RenderProject, TemplateCase
+    from generated_env import GeneratedVenv
 
 JINJA_MARKER = re.compile(r"(?<!\$)\{\{|\{%|\{#")  # ${{ ... }} is GitHub Actions, not Jinja
 SECRET_LINE = re.compile(r"^SECRET_KEY=(.*)$", re.MULTILINE)

@@ -15,7 +15,7 @@ import pytest
 from succeeded import require_success
 
 if TYPE_CHECKING:
-    from conftest import GeneratedVenv
+    from generated_env import GeneratedVenv
 
 pytestmark = pytest.mark.slow
 
