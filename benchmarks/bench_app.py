@@ -30,7 +30,6 @@ import sys
 import tarfile
 import tempfile
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,9 +45,11 @@ from generated_env import (  # noqa: E402
     build_venv,
     find_python,
     free_port,
+    fresh_database,
     throwaway_cluster,
 )
 from served_app import API, FAST_HASHING, asyncpg_url  # noqa: E402
+from wrk_output import parse_wrk  # noqa: E402
 
 DOMAIN = ("items", "name:str:100", "price:decimal:10,2", "quantity:int", "done:bool:default=false")
 ROWS = 100
@@ -307,7 +308,9 @@ def main() -> None:
         ):
             databases = {"SQLite": lambda name: f"sqlite+aiosqlite:///{work / name}.db"}
             if admin_url is not None:
-                databases["PostgreSQL"] = lambda name: stack.enter_context(_new_database(admin_url))
+                databases["PostgreSQL"] = lambda _name: asyncpg_url(
+                    stack.enter_context(fresh_database(admin_url, "gospel_bench"))
+                )
             for database, make_url in databases.items():
                 cases = _serve_all(stack, venv, projects, make_url)
                 _print_table(f"{database}, {ROWS} rows, pages of {PAGE}", cases, load, args.repeat)
@@ -359,20 +362,6 @@ def _postgres_admin_url(given: str | None) -> Iterator[str | None]:
     except (LookupError, subprocess.CalledProcessError, OSError) as error:
         print(f"PostgreSQL skipped: {error}\n")
         yield None
-
-
-def _psql(url: str, sql: str) -> None:
-    subprocess.run(["psql", url, "-q", "-c", sql], capture_output=True, check=True)
-
-
-@contextlib.contextmanager
-def _new_database(admin_url: str) -> Iterator[str]:
-    name = f"gospel_bench_{uuid.uuid4().hex[:8]}"
-    _psql(admin_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{asyncpg_url(admin_url.rpartition('/')[0])}/{name}"
-    finally:
-        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _serve_all(
@@ -530,26 +519,13 @@ class _Wrk:
 
 
 def _parse(output: str, cpu_seconds: float) -> Load:
-    def number(pattern: str) -> float:
-        found = re.search(pattern, output)
-        return float(found.group(1)) if found else 0.0
-
-    def latency(percentile: str) -> float:
-        unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-        found = re.search(rf"{percentile}%\s+([\d.]+)(us|ms|s)", output)
-        return float(found.group(1)) * unit[found.group(2)] if found else 0.0
-
-    requests = number(r"(\d+) requests in")
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
+    run = parse_wrk(output)
     return Load(
-        rate=number(r"Requests/sec:\s+([\d.]+)"),
-        p50_ms=latency("50"),
-        p99_ms=latency("99"),
-        cpu_ms=cpu_seconds * 1000 / requests if requests else 0.0,
-        failures=int(number(r"Non-2xx or 3xx responses: (\d+)"))
-        + (sum(int(n) for n in errors.groups()) if errors else 0),
+        rate=run.rate,
+        p50_ms=run.p50_ms,
+        p99_ms=run.p99_ms,
+        cpu_ms=cpu_seconds * 1000 / run.requests if run.requests else 0.0,
+        failures=run.failures,
     )
 
 

@@ -16,12 +16,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import uuid
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -35,6 +33,8 @@ from generated_env import (  # noqa: E402
     GeneratedVenv,
     build_venv,
     find_python,
+    fresh_database,
+    psql,
     throwaway_cluster,
 )
 from served_app import (  # noqa: E402
@@ -51,6 +51,7 @@ from served_app import (  # noqa: E402
     serve,
     users,
 )
+from wrk_output import WrkRun, parse_wrk  # noqa: E402
 
 from gospel_scaffold.new_project import render_project  # noqa: E402
 
@@ -105,16 +106,7 @@ Rows = list[tuple[str, str]]
 """One target's figures: (what, value), in display order."""
 
 
-@dataclass(frozen=True)
-class Load:
-    """What ``wrk`` measured."""
-
-    rate: float
-    p99_ms: float
-    failures: int
-
-
-_Run = tuple[Load, Load | None]
+_Run = tuple[WrkRun, WrkRun | None]
 """The reads of one ``wrk`` run, and the writes beside them if any."""
 
 
@@ -198,13 +190,9 @@ def _postgres_admin_url(given: str | None) -> Iterator[str | None]:
             return
         # The suite's cluster skips fsync for speed; here commits must reach the disk, as
         # SQLite's do, for the figures to compare.
-        _psql(started, "ALTER SYSTEM SET fsync = on")
-        _psql(started, "SELECT pg_reload_conf()")
+        psql(started, "ALTER SYSTEM SET fsync = on")
+        psql(started, "SELECT pg_reload_conf()")
         yield started
-
-
-def _psql(url: str, sql: str) -> None:
-    subprocess.run(["psql", url, "-q", "-c", sql], capture_output=True, check=True)
 
 
 @contextlib.contextmanager
@@ -212,13 +200,8 @@ def _new_database(admin_url: str | None) -> Iterator[str | None]:
     if admin_url is None:
         yield None
         return
-    name = f"gospel_bench_{uuid.uuid4().hex[:8]}"
-    _psql(admin_url, f'CREATE DATABASE "{name}"')
-    base = asyncpg_url(admin_url.rpartition("/")[0])
-    try:
-        yield f"{base}/{name}"
-    finally:
-        _psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database(admin_url, "gospel_bench") as url:
+        yield asyncpg_url(url)
 
 
 @dataclass
@@ -349,7 +332,7 @@ def _present(acknowledged: set[str], found: set[str]) -> str:
     return f"{len(acknowledged & found)}/{len(acknowledged)}"
 
 
-def _load(load: Load) -> str:
+def _load(load: WrkRun) -> str:
     failures = f", {load.failures} failed" if load.failures else ""
     return f"{load.rate:.0f}/s p99 {load.p99_ms:.0f} ms{failures}"
 
@@ -382,7 +365,7 @@ class _Wrk:
         base += ["--timeout", "30s"]
         reads = [*base, "-H", f"Authorization: Bearer {admin}", f"{app.url}{API}/users/?limit=20"]
         if not writers:
-            return _parse_wrk(subprocess.run(reads, capture_output=True, text=True).stdout), None
+            return parse_wrk(subprocess.run(reads, capture_output=True, text=True).stdout), None
         with tempfile.NamedTemporaryFile("w", suffix=".lua") as script:
             script.write(WRITES_LUA % (", ".join(f'"{token}"' for token in writers), API))
             script.flush()
@@ -390,25 +373,7 @@ class _Wrk:
             with subprocess.Popen(writes, stdout=subprocess.PIPE, text=True) as writing:
                 read_output = subprocess.run(reads, capture_output=True, text=True).stdout
                 write_output, _ = writing.communicate()
-        return _parse_wrk(read_output), _parse_wrk(write_output)
-
-
-def _parse_wrk(output: str) -> Load:
-    def number(pattern: str) -> float:
-        found = re.search(pattern, output)
-        return float(found.group(1)) if found else 0.0
-
-    unit = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)", output)
-    errors = re.search(
-        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
-    )
-    return Load(
-        rate=number(r"Requests/sec:\s+([\d.]+)"),
-        p99_ms=float(p99.group(1)) * unit[p99.group(2)] if p99 else 0.0,
-        failures=int(number(r"Non-2xx or 3xx responses: (\d+)"))
-        + (sum(int(n) for n in errors.groups()) if errors else 0),
-    )
+        return parse_wrk(read_output), parse_wrk(write_output)
 
 
 def _print_table(labels: list[str], columns: list[Rows]) -> None:

@@ -39,7 +39,6 @@ import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,6 +51,7 @@ from generated_env import (
     build_venv,
     find_python,
     free_port,
+    fresh_database,
     throwaway_cluster,
 )
 
@@ -403,20 +403,6 @@ def postgres_admin_url() -> Iterator[str]:
         pytest.skip(reason)
 
 
-def _psql(admin_url: str, sql: str) -> None:
-    subprocess.run(
-        ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-
-
-def _database_url(admin_url: str, name: str) -> str:
-    base, _, _ = admin_url.rpartition("/")
-    return f"{base}/{name}"
-
-
 PostgresDatabases = Callable[[], contextlib.AbstractContextManager[str]]
 
 
@@ -431,21 +417,7 @@ def postgres_databases(postgres_admin_url: str) -> PostgresDatabases:
             pytest.fail("psql is not on PATH")
         pytest.skip("psql is not on PATH")
 
-    @contextlib.contextmanager
-    def database() -> Iterator[str]:
-        name = f"gospel_test_{uuid.uuid4().hex[:12]}"
-        _psql(postgres_admin_url, f'CREATE DATABASE "{name}"')
-        try:
-            yield _database_url(postgres_admin_url, name)
-        finally:
-            for _ in range(3):
-                try:
-                    _psql(postgres_admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-                    break
-                except subprocess.CalledProcessError:
-                    time.sleep(1)
-
-    return database
+    return lambda: fresh_database(postgres_admin_url)
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
+import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +24,8 @@ __all__ = [
     "build_venv",
     "find_python",
     "free_port",
+    "fresh_database",
+    "psql",
     "throwaway_cluster",
 ]
 
@@ -194,3 +198,31 @@ def throwaway_cluster() -> Iterator[str]:
             check=False,
         )
         shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def psql(admin_url: str, sql: str) -> None:
+    """Run one SQL statement with psql; raise CalledProcessError when it fails."""
+    subprocess.run(
+        ["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+@contextlib.contextmanager
+def fresh_database(admin_url: str, prefix: str = "gospel_test") -> Iterator[str]:
+    """A new, empty database on ``admin_url``'s server, dropped afterwards; its plain URL."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    psql(admin_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{admin_url.rpartition('/')[0]}/{name}"
+    finally:
+        # A server process still ending a closed connection can refuse the drop for a moment;
+        # a database left behind on a throwaway server harms nothing.
+        for _ in range(3):
+            try:
+                psql(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except subprocess.CalledProcessError:
+                time.sleep(1)
