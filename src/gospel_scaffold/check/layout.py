@@ -19,13 +19,13 @@ by following ``include_router`` in the parsed code (:mod:`gospel_scaffold.check.
 
 from __future__ import annotations
 
-import configparser
 import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from gospel_scaffold._alembic import script_locations
 from gospel_scaffold.check.codebase import SKIP_DIRS, python_files
 from gospel_scaffold.errors import NotAProjectError, UnreadableProjectError
 
@@ -189,34 +189,9 @@ def _test_folders(root: Path, package_dir: str) -> tuple[str, ...]:
     return tuple(folder for folder in candidates if (root / folder).is_dir())
 
 
-def _alembic_dirs(root: Path, pyproject: Mapping[str, object]) -> list[str]:
-    """Return Alembic script folders named by ``alembic.ini`` or ``[tool.alembic]``."""
-    named: list[str] = []
-    ini = root / "alembic.ini"
-    if ini.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(ini, encoding="utf-8")
-            location = parser.get("alembic", "script_location", fallback=None)
-        except (configparser.Error, UnicodeDecodeError):
-            location = None
-        if location:
-            named.append(location)
-    tool = pyproject.get("tool")
-    alembic = tool.get("alembic") if isinstance(tool, dict) else None
-    if isinstance(alembic, dict) and isinstance(alembic.get("script_location"), str):
-        named.append(alembic["script_location"])
-    folders = []
-    for location in named:
-        cleaned = location.replace("%(here)s", ".").strip().removeprefix("./").rstrip("/")
-        if ":" not in cleaned:  # "package:folder" names a packaged location; not a path
-            folders.append(cleaned)
-    return folders
-
-
 def _find_registry(root: Path, package_dir: str, pyproject: Mapping[str, object]) -> str | None:
     folders = [
-        *_alembic_dirs(root, pyproject),
+        *script_locations(root, pyproject),
         "migrations",
         "alembic",
         f"{package_dir}/alembic",

@@ -24,7 +24,6 @@ change, with the diff.
 
 from __future__ import annotations
 
-import configparser
 import re
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -33,6 +32,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gospel_scaffold._alembic import script_locations
 from gospel_scaffold._git import git, status_paths, try_git
 from gospel_scaffold._template import ANSWERS_FILE
 from gospel_scaffold.errors import (
@@ -232,17 +232,8 @@ def _check_clean(root: Path) -> None:
 
 
 def _migration_dir(root: Path) -> Path:
-    ini = root / "alembic.ini"
-    location = "migrations"
-    if ini.is_file():
-        parser = configparser.ConfigParser(interpolation=None)
-        try:
-            parser.read(ini, encoding="utf-8")
-            configured = parser.get("alembic", "script_location", fallback=location)
-        except configparser.Error:
-            configured = location
-        location = configured.replace("%(here)s/", "").replace("%(here)s", ".") or location
-    return root / location / "versions"
+    locations = script_locations(root)
+    return root / (locations[0] if locations else "migrations") / "versions"
 
 
 def _tracked_migrations(root: Path) -> dict[str, str]:
