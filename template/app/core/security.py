@@ -4,7 +4,10 @@ import asyncio
 import base64
 import hashlib
 import hmac
+from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
@@ -28,6 +31,7 @@ __all__ = [
     "credentials_fingerprint",
     "decode_access_token",
     "hash_password",
+    "password_hashing_turn",
     "verify_dummy_password",
     "verify_password",
 ]
@@ -41,25 +45,50 @@ _password_hash = PasswordHash((Argon2Hasher(), BcryptHasher()))
 # the one CPU a worker process uses.
 PASSWORD_HASHING_THREADS = 2
 _hashing = ThreadPoolExecutor(PASSWORD_HASHING_THREADS, thread_name_prefix="password-hashing")
+# One turn per thread: hashing in a turn never queues for a thread.
+_turns = asyncio.Semaphore(PASSWORD_HASHING_THREADS)
+_holding_turn: ContextVar[bool] = ContextVar("holding_password_hashing_turn", default=False)
+
+
+@asynccontextmanager
+async def password_hashing_turn() -> AsyncIterator[None]:
+    """Hold a hashing thread for the block: the hashing inside it waits for none.
+
+    Take it before the query that reads a password hash, so a burst of logins waits here
+    holding nothing, not every pooled database connection while the threads are busy.
+    """
+    if _holding_turn.get():
+        yield
+        return
+    async with _turns:
+        token = _holding_turn.set(True)
+        try:
+            yield
+        finally:
+            _holding_turn.reset(token)
 
 
 async def hash_password(password: str) -> str:
     """Hash a password with the current algorithm."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_hashing, _password_hash.hash, password)
+    async with password_hashing_turn():
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(_hashing, _password_hash.hash, password)
 
 
 async def verify_password(password: str, password_hash: str) -> tuple[bool, str | None]:
     """Check a password; also return a fresh hash when the stored one is outdated."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(
-        _hashing, _password_hash.verify_and_update, password, password_hash
-    )
+    async with password_hashing_turn():
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            _hashing, _password_hash.verify_and_update, password, password_hash
+        )
 
 
 async def verify_dummy_password(password: str) -> None:
     """Take as long as verify_password, for logins whose email matches no account."""
-    await asyncio.get_running_loop().run_in_executor(_hashing, _verify_against_dummy, password)
+    async with password_hashing_turn():
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(_hashing, _verify_against_dummy, password)
 
 
 def _verify_against_dummy(password: str) -> None:

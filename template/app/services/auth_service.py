@@ -7,6 +7,7 @@ from app.core.security import (
     create_access_token,
     credentials_fingerprint,
     decode_access_token,
+    password_hashing_turn,
     verify_dummy_password,
     verify_password,
 )
@@ -30,12 +31,14 @@ class AuthService:
 
     async def authenticate(self, email: str, password: str) -> User:
         """Return the active user owning these credentials, upgrading an outdated hash."""
-        user = await self.users.get_by_email(email.strip().lower())
-        if user is None:
-            # Verify anyway so unknown emails answer as slowly as wrong passwords.
-            await verify_dummy_password(password)
-            raise UnauthorizedError(_BAD_CREDENTIALS)
-        verified, new_hash = await verify_password(password, user.hashed_password)
+        # The turn before the query: waiting for the hasher, a login holds no connection.
+        async with password_hashing_turn():
+            user = await self.users.get_by_email(email.strip().lower())
+            if user is None:
+                # Verify anyway so unknown emails answer as slowly as wrong passwords.
+                await verify_dummy_password(password)
+                raise UnauthorizedError(_BAD_CREDENTIALS)
+            verified, new_hash = await verify_password(password, user.hashed_password)
         if not verified:
             raise UnauthorizedError(_BAD_CREDENTIALS)
         if not user.is_active:

@@ -6,6 +6,7 @@ they commit are deleted afterwards.
 """
 
 import asyncio
+import threading
 from collections import Counter
 from collections.abc import AsyncIterator
 
@@ -19,9 +20,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import QueuePool
 
 from app.api import dependencies
-from app.core.security import create_access_token
+from app.core import security
+from app.core.security import PASSWORD_HASHING_THREADS, create_access_token
 from app.db.database import build_engine
 from app.main import app
 from app.models.user import User
@@ -75,6 +78,13 @@ async def count_users(sessions: async_sessionmaker[AsyncSession], *emails: str) 
     async with sessions() as session:
         query = select(func.count()).select_from(User).where(User.email.in_(emails))
         return await session.scalar(query) or 0
+
+
+def checked_out(engine: AsyncEngine) -> int:
+    """How many of the engine's pooled connections are in use."""
+    pool = engine.pool
+    assert isinstance(pool, QueuePool)  # build_engine's pools, on SQLite files and PostgreSQL
+    return pool.checkedout()
 
 
 def token_headers(user: User) -> dict[str, str]:
@@ -185,3 +195,40 @@ async def test_a_request_that_finds_no_free_connection_in_time_is_told_to_retry(
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert response.json() == {"detail": "The service is busy; try again shortly"}
+
+
+async def test_logins_waiting_for_the_password_hasher_hold_no_database_connection(
+    served_engine: AsyncEngine, served_client: AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A burst of logins must not take every pooled connection while the hasher is busy: the
+    # other requests would wait behind it.
+    email, password = f"burst@{DOMAIN}", "concurrent-password-123"
+    assert (await register(served_client, email)).status_code == 201
+    hashing, go_on = threading.Semaphore(0), threading.Event()
+    verify = security._password_hash.verify_and_update
+
+    def busy_verify(given: str, stored: str) -> tuple[bool, str | None]:
+        hashing.release()
+        go_on.wait(timeout=30)
+        return verify(given, stored)
+
+    monkeypatch.setattr(security._password_hash, "verify_and_update", busy_verify)
+    credentials = {"email": email, "password": password}
+    logins = [
+        asyncio.create_task(served_client.post("/api/v1/auth/login", json=credentials))
+        for _ in range(10)
+    ]
+    try:
+        for _ in range(PASSWORD_HASHING_THREADS):
+            await asyncio.to_thread(hashing.acquire, timeout=30)
+        # Time for the other logins to reach their query, if they ran it before waiting.
+        held = checked_out(served_engine)
+        for _ in range(20):
+            await asyncio.sleep(0.05)
+            held = max(held, checked_out(served_engine))
+    finally:
+        go_on.set()
+    answers = await asyncio.gather(*logins)
+
+    assert held <= PASSWORD_HASHING_THREADS
+    assert Counter(answer.status_code for answer in answers) == {200: 10}
