@@ -186,9 +186,16 @@ def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
         "app.repositories.base": {"RepositoryBase"},
     }
     targets = _many_targets(views)
-    if many:
-        imports["collections.abc"] = {"Collection", "Sequence"}
+    self_refs = [
+        view
+        for view in views
+        if view.kind == "ref" and view.target is not None and view.target.is_self
+    ]
+    if many or self_refs:
+        imports["collections.abc"] = {"Sequence"}
         imports["sqlalchemy"] = {"select"}
+    if many:
+        imports["collections.abc"].add("Collection")
         imports["sqlalchemy.orm"] = {"selectinload"}
     for target in targets:
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
@@ -201,6 +208,10 @@ def _repository(spec: DomainSpec, views: list[FieldView]) -> str:
             "loaded": _and_join([view.name.replace("_", " ") for view in many]) if many else "",
             "options": ", ".join(f"selectinload({names.class_name}.{view.name})" for view in many),
             "targets": targets,
+            "self_refs": self_refs,
+            "chained": _and_join([view.name.replace("_", " ") for view in self_refs])
+            if self_refs
+            else "",
         },
     )
 
