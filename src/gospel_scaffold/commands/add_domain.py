@@ -15,7 +15,7 @@ from gospel_scaffold.errors import InvalidInputError
 if TYPE_CHECKING:
     from gospel_scaffold.domain.plan import Plan
 
-__all__ = ["EXAMPLES", "command", "render_plan"]
+__all__ = ["EXAMPLES", "carry_out", "command"]
 
 EXAMPLES = """\
 gospel add-domain payments amount:decimal:12,2 status:enum:pending,paid customer:ref:customers
@@ -90,7 +90,6 @@ def command(
     command again changes nothing.
     """
     from gospel_scaffold.domain.add import AddRequest, plan_add
-    from gospel_scaffold.domain.apply import apply_plan
     from gospel_scaffold.domain.fields import read_fields_file
 
     specs = list(fields or [])
@@ -110,20 +109,26 @@ def command(
         owner=owner,
         force=force,
     )
-    plan = plan_add(request)
-    if not dry_run and plan.changed:
-        apply_plan(plan)
-    render_plan(plan, dry_run=dry_run, as_json=as_json)
+    carry_out(plan_add(request), dry_run=dry_run, as_json=as_json)
 
 
-def render_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
-    """Print a plan: JSON, unified diffs (dry run) or the gospel's checklist, ticked.
+def carry_out(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
+    """Write a plan unless ``dry_run``, then print it (every command that changes domains).
 
     Args:
-        plan: The plan (applied unless ``dry_run``).
-        dry_run: Whether nothing was written.
+        plan: The plan.
+        dry_run: Write nothing; print the diffs instead.
         as_json: Print JSON for scripts instead of text.
     """
+    from gospel_scaffold.domain.apply import apply_plan
+
+    if not dry_run and plan.changed:
+        apply_plan(plan)
+    _print_plan(plan, dry_run=dry_run, as_json=as_json)
+
+
+def _print_plan(plan: Plan, *, dry_run: bool, as_json: bool) -> None:
+    """Print a plan: JSON, unified diffs (dry run) or the gospel's checklist, ticked."""
     if as_json:  # asked for, so printed even with --quiet
         typer.echo(json.dumps(plan.to_json(applied=not dry_run and plan.changed), indent=2))
         return

@@ -50,11 +50,8 @@ def command(
     Your edits of the generated files are kept (three-way merge); a conflict stops the run with
     nothing written. Running the same command again changes nothing.
     """
-    from gospel_scaffold.commands.add_domain import render_plan
-    from gospel_scaffold.domain.apply import apply_plan
+    from gospel_scaffold.commands.add_domain import carry_out
     from gospel_scaffold.domain.evolve import FieldsRequest, plan_fields
 
     plan = plan_fields(FieldsRequest(domain=domain, add=fields, project=project, force=force))
-    if not dry_run and plan.changed:
-        apply_plan(plan)
-    render_plan(plan, dry_run=dry_run, as_json=as_json)
+    carry_out(plan, dry_run=dry_run, as_json=as_json)

@@ -9,7 +9,7 @@ import typer
 
 from gospel_scaffold.commands._options import DryRunOption, JsonOption, ProjectOption
 from gospel_scaffold.commands._output import QuietOption, VerboseOption
-from gospel_scaffold.commands.add_domain import render_plan
+from gospel_scaffold.commands.add_domain import carry_out
 
 __all__ = ["EXAMPLES", "command"]
 
@@ -44,10 +44,7 @@ def command(
     migration is deleted if it was never applied; otherwise (or when gospel cannot tell) a drop
     migration is written. Refused while another domain references this one.
     """
-    from gospel_scaffold.domain.apply import apply_plan
     from gospel_scaffold.domain.remove import RemoveRequest, plan_remove
 
     plan = plan_remove(RemoveRequest(name=name, project=project, force=force))
-    if not dry_run and plan.changed:
-        apply_plan(plan)
-    render_plan(plan, dry_run=dry_run, as_json=as_json)
+    carry_out(plan, dry_run=dry_run, as_json=as_json)

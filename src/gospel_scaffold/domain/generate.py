@@ -344,6 +344,15 @@ def _routes(spec: DomainSpec) -> str:
     )
 
 
+def _fake_row(target: RefTarget, const: str, email: str) -> str:
+    """The Python expression of a referenced row for the service's unit tests."""
+    if target.is_user:
+        return f'User(id={const}, email="{email}", hashed_password="x")'
+    if target.owner:
+        return f"{target.names.class_name}(id={const}, owner_id=ANN.id)"
+    return f"{target.names.class_name}(id={const})"
+
+
 def _link_const(target: RefTarget) -> str:
     return f"{target.names.singular.upper()}_LINK_ID"
 
@@ -401,12 +410,7 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
     for target in _targets(spec):
         const = f"{target.names.singular.upper()}_ID"
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
-        if target.is_user:
-            row = f'User(id={const}, email="ref@example.com", hashed_password="x")'
-        elif target.owner:
-            row = f"{target.names.class_name}(id={const}, owner_id=ANN.id)"
-        else:
-            row = f"{target.names.class_name}(id={const})"
+        row = _fake_row(target, const, "ref@example.com")
         targets.append(
             {
                 "const": const,
@@ -421,12 +425,7 @@ def _unit_tests(spec: DomainSpec, views: list[FieldView]) -> str:
         const = _link_const(target)
         imports.setdefault(f"app.models.{target.model_module}", set()).add(target.names.class_name)
         imports["collections.abc"].add("Collection")
-        if target.is_user:
-            row = f'User(id={const}, email="link@example.com", hashed_password="x")'
-        elif target.owner:
-            row = f"{target.names.class_name}(id={const}, owner_id=ANN.id)"
-        else:
-            row = f"{target.names.class_name}(id={const})"
+        row = _fake_row(target, const, "link@example.com")
         links.append(
             {
                 "const": const,

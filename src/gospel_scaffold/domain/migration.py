@@ -250,21 +250,40 @@ def render_migration(
         The migration file.
     """
     verb = "drop" if drop else "create"
-    message = f"{verb.capitalize()} {names.table} table"
-    text = render_template(
+    create, drop_table = create_block(names, views, owner), drop_block(names, views, owner)
+    text = _migration_text(
+        f"{verb.capitalize()} {names.table} table",
+        revision,
+        down_revision,
+        create_date,
+        upgrade=drop_table if drop else create,
+        downgrade=create if drop else drop_table,
+    )
+    path = f"migrations/versions/{revision}_{verb}_{names.table}_table.py"
+    return MigrationFile(path, revision, down_revision, create_date, text)
+
+
+def _migration_text(
+    message: str,
+    revision: str,
+    down_revision: str | None,
+    create_date: str,
+    *,
+    upgrade: str,
+    downgrade: str,
+) -> str:
+    """An Alembic migration file: its header, then the two function bodies."""
+    return render_template(
         "migration.py.jinja",
         {
             "message": message,
             "revision": revision,
             "down_revision": down_revision,
             "create_date": create_date,
-            "drop": drop,
-            "create_block": create_block(names, views, owner),
-            "drop_block": drop_block(names, views, owner),
+            "upgrade": upgrade,
+            "downgrade": downgrade,
         },
     )
-    path = f"migrations/versions/{revision}_{verb}_{names.table}_table.py"
-    return MigrationFile(path, revision, down_revision, create_date, text)
 
 
 _ZERO = {
@@ -418,17 +437,8 @@ def render_columns_migration(
             _add_columns(names, views, restoring=False),
             _drop_columns(names, views),
         )
-    text = render_template(
-        "migration.py.jinja",
-        {
-            "message": message,
-            "revision": revision,
-            "down_revision": down_revision,
-            "create_date": create_date,
-            "drop": False,
-            "create_block": upgrade,
-            "drop_block": downgrade,
-        },
+    text = _migration_text(
+        message, revision, down_revision, create_date, upgrade=upgrade, downgrade=downgrade
     )
     slug = "_".join(parts)
     if len(slug) > 40:
