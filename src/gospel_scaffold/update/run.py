@@ -43,7 +43,12 @@ from gospel_scaffold.errors import (
     UpdateFailedError,
 )
 from gospel_scaffold.update.bundle import BUNDLED_SOURCE, bundle_redirect, bundled_template
-from gospel_scaffold.update.source import default_update_ref, is_url, source_checkout
+from gospel_scaffold.update.source import (
+    GospelCheckout,
+    default_update_ref,
+    is_url,
+    source_checkout,
+)
 
 if TYPE_CHECKING:
     from gospel_scaffold.domain.upgrade import ConflictMode, DomainSelection
@@ -482,11 +487,12 @@ def update_project(
     if template:
         _check_updatable(origin)
         src_path = origin.src_path or ""  # _check_updatable made sure it is recorded
-        vcs_ref = to if to is not None else default_update_ref(src_path)
+        checkout = source_checkout(src_path)
+        vcs_ref = to if to is not None else default_update_ref(src_path, checkout)
         # Gospel's own template is trusted to run its copier migrations, as the bundle is.
-        trust = trust or origin.bundled or source_checkout(src_path) is not None
+        trust = trust or origin.bundled or checkout is not None
         # Step 4 is skipped when the project is already there (see the module docstring).
-        template = bool(data) or to is not None or not _records(origin, vcs_ref)
+        template = bool(data) or to is not None or not _records(origin, vcs_ref, checkout)
     _check_clean(root)
     steps = _Steps(template, selection, vcs_ref, conflict, trust, quiet, data or {}, root)
     with _work_tree(root, dry_run) as work:
@@ -494,7 +500,7 @@ def update_project(
     return replace(result, root=root, dry_run=dry_run)
 
 
-def _records(origin: ProjectOrigin, ref: str | None) -> bool:
+def _records(origin: ProjectOrigin, ref: str | None, checkout: GospelCheckout | None) -> bool:
     """Whether the project records the version of gospel's own template that ``ref`` names.
 
     Copier records ``git describe --tags --always`` of the commit it rendered.
@@ -509,7 +515,6 @@ def _records(origin: ProjectOrigin, ref: str | None) -> bool:
             and bundled.commit == ref
             and bundled.describe == origin.commit
         )
-    checkout = source_checkout(origin.src_path or "")
     if checkout is None:
         return False
     described = try_git(checkout.root, "describe", "--tags", "--always", ref)

@@ -155,7 +155,7 @@ def source_checkout(src_path: str) -> GospelCheckout | None:
     return checkout
 
 
-def default_update_ref(src_path: str) -> str | None:
+def default_update_ref(src_path: str, checkout: GospelCheckout | None) -> str | None:
     """The template version ``gospel update`` moves a project to when no ``--to`` is given.
 
     The version ``gospel new`` would render today: for a project made from the template
@@ -166,6 +166,7 @@ def default_update_ref(src_path: str) -> str | None:
 
     Args:
         src_path: The project's recorded ``_src_path``.
+        checkout: ``source_checkout(src_path)``: the gospel checkout the project comes from.
 
     Returns:
         The ref to pass to copier, or ``None`` for copier's default (the latest version tag,
@@ -178,7 +179,6 @@ def default_update_ref(src_path: str) -> str | None:
     if src_path == BUNDLED_SOURCE:
         bundled = bundled_template()
         return bundled.commit if bundled is not None else None
-    checkout = source_checkout(src_path)
     if checkout is None:
         return None
     if checkout.dirty:
